@@ -1,0 +1,5 @@
+import sys
+
+from solde.cli import main
+
+sys.exit(main())

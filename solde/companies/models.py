@@ -1,0 +1,96 @@
+"""Companies (the tenant), memberships with roles, and the base of every company-owned row."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+
+from solde.core.roles import Role
+
+
+class Company(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    slug = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=200)
+    legal_form = models.CharField(max_length=50, blank=True)
+    share_capital = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
+    siren = models.CharField(max_length=9, blank=True)
+    siret = models.CharField(max_length=14, blank=True)
+    vat_number = models.CharField(max_length=20, blank=True)
+    rcs_city = models.CharField(max_length=100, blank=True)
+    address = models.CharField(max_length=300, blank=True)
+    postal_code = models.CharField(max_length=20, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    country = models.CharField(max_length=2, default="FR")
+    email = models.EmailField(blank=True)
+    iban = models.CharField(max_length=34, blank=True)
+    bic = models.CharField(max_length=11, blank=True)
+    currency = models.CharField(max_length=3, default="EUR")
+    payment_terms_days = models.PositiveSmallIntegerField(default=30)
+    # None: the legal default (ECB rate + 10 points, Code de commerce L441-10).
+    late_penalty_rate = models.DecimalField(max_digits=6, decimal_places=3, null=True, blank=True)
+    recovery_indemnity = models.DecimalField(max_digits=8, decimal_places=2, default=Decimal("40"))
+    early_payment_discount = models.CharField(max_length=200, blank=True)
+    vat_on_debits = models.BooleanField(default=False)
+    # Largest difference a person may write off as a settlement gap.
+    write_off_tolerance = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("1.00"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "companies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=[(r.value, r.value) for r in Role])
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["company", "user"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.company} ({self.role})"
+
+
+class CompanyQuerySet(models.QuerySet):
+    def for_company(self, company: Company) -> CompanyQuerySet:
+        return self.filter(company=company)
+
+
+class CompanyOwned(models.Model):
+    """Every company-owned row: its company, and a UUID for URLs and the API."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+")
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    objects = CompanyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class ApiToken(models.Model):
+    """An API key for one user in one company. Only its SHA-256 is stored."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="tokens")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=12)  # shown in lists to tell keys apart
+    scope = models.CharField(max_length=5, choices=[("read", "read"), ("write", "write")])
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.scope})"

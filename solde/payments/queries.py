@@ -1,0 +1,163 @@
+"""Balances at any date, computed by the database from allocations (never from caches).
+
+For a customer at the end of day D, per currency:
+  receivable = Σ totals of invoices and deposits issued by D − Σ allocations active at D
+  credit     = Σ payments dated by D (not cancelled by D) − their allocations active at D
+             + Σ credit notes issued by D − their applications active at D
+  balance    = receivable − credit
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from solde.companies.models import Company
+from solde.core.errors import NotFound
+from solde.core.money import ZERO, quantize
+from solde.invoicing.models import Invoice
+from solde.payments.models import Allocation, Payment
+
+_AMOUNT = DecimalField(max_digits=18, decimal_places=3)
+
+
+def _active_on(day: date) -> Q:
+    return Q(date__lte=day) & (Q(undone_on__isnull=True) | Q(undone_on__gt=day))
+
+
+def settled_subquery(day: date) -> Coalesce:
+    """Σ of an invoice's allocations active at the end of `day`, for annotations."""
+    sums = (
+        Allocation.objects.filter(invoice=OuterRef("pk"))
+        .filter(_active_on(day))
+        .order_by()
+        .values("invoice")
+        .annotate(s=Sum("amount"))
+        .values("s")
+    )
+    return Coalesce(Subquery(sums, output_field=_AMOUNT), Value(ZERO), output_field=_AMOUNT)
+
+
+def invoices_as_of(company: Company, day: date) -> QuerySet[Invoice]:
+    """Invoices and deposits issued by `day`, each annotated with `balance_as_of`."""
+    return (
+        Invoice.objects.for_company(company)
+        .receivable()
+        .filter(issue_date__lte=day)
+        .annotate(settled_as_of=settled_subquery(day))
+        .annotate(balance_as_of=Coalesce("total", Value(ZERO)) - Coalesce(
+            "settled_as_of", Value(ZERO), output_field=_AMOUNT))
+    )
+
+
+def invoice_balance(invoice: Invoice, day: date) -> Decimal:
+    if invoice.is_draft or invoice.issue_date > day:
+        return ZERO
+    settled = (
+        Allocation.objects.filter(invoice=invoice).filter(_active_on(day))
+        .aggregate(s=Sum("amount"))["s"]
+    )
+    return quantize(invoice.total - (settled or ZERO), invoice.currency)
+
+
+@dataclass
+class CustomerBalance:
+    customer_id: int
+    currency: str
+    receivable: Decimal = ZERO
+    credit: Decimal = ZERO
+
+    @property
+    def balance(self) -> Decimal:
+        return self.receivable - self.credit
+
+
+@dataclass
+class _Sums:
+    rows: dict = field(default_factory=dict)
+
+    def add(self, key, attr: str, amount) -> None:
+        row = self.rows.setdefault(key, CustomerBalance(customer_id=key[0], currency=key[1]))
+        setattr(row, attr, getattr(row, attr) + (amount or ZERO))
+
+
+def _grouped(rows: QuerySet, amount: str = "amount") -> list[dict]:
+    return list(rows.order_by().values("customer_id", "currency").annotate(s=Sum(amount)))
+
+
+def customer_balances(
+    company: Company, day: date, customer_ids: list[int] | None = None
+) -> list[CustomerBalance]:
+    """Every customer's receivable, credit and balance at the end of `day` (5 queries)."""
+    invoices = Invoice.objects.for_company(company).issued().filter(issue_date__lte=day)
+    allocations = Allocation.objects.for_company(company).filter(_active_on(day))
+    payments = Payment.objects.for_company(company).filter(date__lte=day).filter(
+        Q(cancelled_on__isnull=True) | Q(cancelled_on__gt=day)
+    )
+    if customer_ids is not None:
+        invoices = invoices.filter(customer_id__in=customer_ids)
+        allocations = allocations.filter(customer_id__in=customer_ids)
+        payments = payments.filter(customer_id__in=customer_ids)
+    sums = _Sums()
+    for r in _grouped(invoices.exclude(kind=Invoice.CREDIT_NOTE), "total"):
+        sums.add((r["customer_id"], r["currency"]), "receivable", r["s"])
+    for r in _grouped(allocations):
+        sums.add((r["customer_id"], r["currency"]), "receivable", -(r["s"] or ZERO))
+    for r in _grouped(payments):
+        sums.add((r["customer_id"], r["currency"]), "credit", r["s"])
+    for r in _grouped(invoices.filter(kind=Invoice.CREDIT_NOTE), "total"):
+        sums.add((r["customer_id"], r["currency"]), "credit", r["s"])
+    for r in _grouped(allocations.exclude(kind=Allocation.WRITE_OFF)):
+        sums.add((r["customer_id"], r["currency"]), "credit", -(r["s"] or ZERO))
+    result = []
+    for row in sums.rows.values():
+        row.receivable = quantize(row.receivable, row.currency)
+        row.credit = quantize(row.credit, row.currency)
+        result.append(row)
+    return sorted(result, key=lambda r: (r.customer_id, r.currency))
+
+
+def customer_balance(company: Company, customer_id: int, day: date) -> dict[str, CustomerBalance]:
+    return {r.currency: r for r in customer_balances(company, day, [customer_id])}
+
+
+def allocation_list(*, company: Company, include_undone: bool = True) -> QuerySet[Allocation]:
+    rows = Allocation.objects.for_company(company).select_related(
+        "invoice", "customer", "payment", "credit_note"
+    )
+    return rows if include_undone else rows.active()
+
+
+def allocation_get(*, company: Company, ref: str) -> Allocation:
+    return _by_uuid(allocation_list(company=company), ref, "allocation")
+
+
+def payment_list(*, company: Company) -> QuerySet[Payment]:
+    return Payment.objects.for_company(company).select_related("customer")
+
+
+def payment_get(*, company: Company, ref: str) -> Payment:
+    return _by_uuid(payment_list(company=company), ref, "payment")
+
+
+def _by_uuid(rows: QuerySet, ref: str, what: str):
+    try:
+        found = rows.filter(public_id=uuid.UUID(str(ref))).first()
+    except ValueError:
+        found = None
+    if found is None:
+        raise NotFound(f"No {what} {ref!r}.", field=what)
+    return found
+
+
+def balances_by_customer(rows: list[CustomerBalance]) -> dict[int, dict[str, CustomerBalance]]:
+    grouped: dict[int, dict[str, CustomerBalance]] = defaultdict(dict)
+    for row in rows:
+        grouped[row.customer_id][row.currency] = row
+    return grouped
