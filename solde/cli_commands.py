@@ -66,8 +66,14 @@ def progress_bar(label: str):
 def company_create_cmd(args):
     from solde.companies.services import company_create
 
-    company = company_create(slug=args.slug, name=args.name, siren=args.siren or "",
-                             vat_number=args.vat or "", iban=args.iban or "", actor="cli")
+    company = company_create(
+        slug=args.slug,
+        name=args.name,
+        siren=args.siren or "",
+        vat_number=args.vat or "",
+        iban=args.iban or "",
+        actor="cli",
+    )
     _echo(args, f"Company {company.slug} created.")
     return {"slug": company.slug, "id": str(company.public_id), "name": company.name}
 
@@ -76,8 +82,9 @@ def user_create_cmd(args):
     from solde.companies.services import user_create
 
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
-    user = user_create(email=args.email, company=_company(args), role=args.role,
-                       password=password, actor="cli")
+    user = user_create(
+        email=args.email, company=_company(args), role=args.role, password=password, actor="cli"
+    )
     _echo(args, f"{user.email} is {args.role} of {args.company}.")
     return {"email": user.email, "company": args.company, "role": args.role}
 
@@ -102,8 +109,14 @@ def token_create_cmd(args):
 def customer_create_cmd(args):
     from solde.customers.services import customer_create
 
-    customer = customer_create(company=_company(args), code=args.code, name=args.name,
-                               siren=args.siren or "", email=args.email or "", actor="cli")
+    customer = customer_create(
+        company=_company(args),
+        code=args.code,
+        name=args.name,
+        siren=args.siren or "",
+        email=args.email or "",
+        actor="cli",
+    )
     _echo(args, f"Customer {customer.code} created.")
     return {"id": str(customer.public_id), "code": customer.code, "name": customer.name}
 
@@ -117,10 +130,15 @@ def _parse_line(text: str) -> dict:
     parts = text.split("|")
     if len(parts) != 4:
         raise ValidationError(
-            f"--line {text!r}: expected DESCRIPTION|QTY|UNIT_PRICE|VAT_RATE.", field="line")
+            f"--line {text!r}: expected DESCRIPTION|QTY|UNIT_PRICE|VAT_RATE.", field="line"
+        )
     description, quantity, price, rate = (p.strip() for p in parts)
-    return {"description": description, "quantity": quantity.replace(",", "."),
-            "unit_price": price.replace(",", "."), "vat_rate": rate.replace(",", ".")}
+    return {
+        "description": description,
+        "quantity": quantity.replace(",", "."),
+        "unit_price": price.replace(",", "."),
+        "vat_rate": rate.replace(",", "."),
+    }
 
 
 def invoice_document(invoice, *, with_lines: bool = False) -> dict:
@@ -145,21 +163,33 @@ def invoice_document(invoice, *, with_lines: bool = False) -> dict:
         doc["total_tax"] = _amount(invoice.total_tax, cur)
         doc["corrects"] = invoice.corrects.number if invoice.corrects_id else None
         doc["lines"] = [
-            {"description": line.description, "quantity": f"{line.quantity.normalize():f}",
-             "unit_price": f"{line.unit_price.normalize():f}",
-             "vat_category": line.vat_category, "vat_rate": f"{line.vat_rate.normalize():f}",
-             "net_amount": _amount(line.net_amount, cur)}
+            {
+                "description": line.description,
+                "quantity": f"{line.quantity.normalize():f}",
+                "unit_price": f"{line.unit_price.normalize():f}",
+                "vat_category": line.vat_category,
+                "vat_rate": f"{line.vat_rate.normalize():f}",
+                "net_amount": _amount(line.net_amount, cur),
+            }
             for line in invoice.lines.all()
         ]
         doc["vat_breakdown"] = [
-            {"category": g.category, "rate": f"{g.rate.normalize():f}",
-             "taxable": _amount(g.taxable, cur), "tax": _amount(g.tax, cur)}
+            {
+                "category": g.category,
+                "rate": f"{g.rate.normalize():f}",
+                "taxable": _amount(g.taxable, cur),
+                "tax": _amount(g.tax, cur),
+            }
             for g in invoice.vat_breakdown.all()
         ]
         doc["allocations"] = [
-            {"kind": a.kind, "amount": _amount(a.amount, cur), "date": a.date.isoformat(),
-             "undone_on": a.undone_on.isoformat() if a.undone_on else None,
-             "reason": a.reason}
+            {
+                "kind": a.kind,
+                "amount": _amount(a.amount, cur),
+                "date": a.date.isoformat(),
+                "undone_on": a.undone_on.isoformat() if a.undone_on else None,
+                "reason": a.reason,
+            }
             for a in invoice.allocations.all()
         ]
     return doc
@@ -169,6 +199,7 @@ def invoice_create_cmd(args):
     from solde.customers.queries import customer_get
     from solde.invoicing.services import invoice_create, invoice_issue
 
+    lines = [_parse_line(text) for text in args.line]
     company = _company(args)
     customer = customer_get(company=company, ref=args.customer)
     fields = {}
@@ -176,13 +207,21 @@ def invoice_create_cmd(args):
         fields["issue_date"] = args.date
     if args.due:
         fields["due_date"] = args.due
-    invoice = invoice_create(company=company, customer=customer, actor="cli",
-                             lines=[_parse_line(text) for text in args.line],
-                             kind="deposit" if args.deposit else "invoice", **fields)
+    invoice = invoice_create(
+        company=company,
+        customer=customer,
+        actor="cli",
+        lines=lines,
+        kind="deposit" if args.deposit else "invoice",
+        **fields,
+    )
     if args.issue:
         invoice = invoice_issue(invoice=invoice, actor="cli")
-    _echo(args, f"Invoice {invoice.number or invoice.public_id} ({invoice.total} "
-                f"{invoice.currency}) {'issued' if args.issue else 'saved as draft'}.")
+    _echo(
+        args,
+        f"Invoice {invoice.number or invoice.public_id} ({invoice.total} "
+        f"{invoice.currency}) {'issued' if args.issue else 'saved as draft'}.",
+    )
     return invoice_document(invoice, with_lines=True)
 
 
@@ -203,17 +242,40 @@ def invoice_list_cmd(args):
     company = _company(args)
     customer = customer_get(company=company, ref=args.customer) if args.customer else None
     rows = invoice_list(company=company, status=args.status, customer=customer).order_by(
-        "issue_date", "number")
+        "issue_date", "number"
+    )
     docs = [invoice_document(invoice) for invoice in rows.iterator(chunk_size=2000)]
-    _table(args, f"Invoices of {company.slug}",
-           ["Number", "Customer", "Issued", "Due", "Total", "Balance", "Status"],
-           [[d["number"] or "(draft)", d["customer_code"], d["issue_date"] or "",
-             d["due_date"] or "", d["total"], d["balance"], d["status"]] for d in docs])
+    _table(
+        args,
+        f"Invoices of {company.slug}",
+        ["Number", "Customer", "Issued", "Due", "Total", "Balance", "Status"],
+        [
+            [
+                d["number"] or "(draft)",
+                d["customer_code"],
+                d["issue_date"] or "",
+                d["due_date"] or "",
+                d["total"],
+                d["balance"],
+                d["status"],
+            ]
+            for d in docs
+        ],
+    )
     return {"invoices": [{k: d[k] for k in LIST_KEYS} for d in docs]}
 
 
-LIST_KEYS = ("number", "customer_code", "customer_name", "issue_date", "due_date", "currency",
-             "total", "balance", "status")
+LIST_KEYS = (
+    "number",
+    "customer_code",
+    "customer_name",
+    "issue_date",
+    "due_date",
+    "currency",
+    "total",
+    "balance",
+    "status",
+)
 
 
 def invoice_show_cmd(args):
@@ -221,12 +283,24 @@ def invoice_show_cmd(args):
 
     doc = invoice_document(invoice_get(company=_company(args), ref=args.number), with_lines=True)
     if not args.json:
-        for key in ("number", "kind", "customer_name", "issue_date", "due_date", "total_excl_tax",
-                    "total_tax", "total", "balance", "status"):
+        for key in (
+            "number",
+            "kind",
+            "customer_name",
+            "issue_date",
+            "due_date",
+            "total_excl_tax",
+            "total_tax",
+            "total",
+            "balance",
+            "status",
+        ):
             print(f"{key:>15}: {doc[key]}")
         for line in doc["lines"]:
-            print(f"  - {line['description']}: {line['quantity']} × {line['unit_price']} "
-                  f"({line['vat_rate']} %) = {line['net_amount']}")
+            print(
+                f"  - {line['description']}: {line['quantity']} × {line['unit_price']} "
+                f"({line['vat_rate']} %) = {line['net_amount']}"
+            )
     return doc
 
 
@@ -254,21 +328,35 @@ def payment_record_cmd(args):
     customer = customer_get(company=company, ref=args.customer) if args.customer else None
     invoices = [invoice_get(company=company, ref=number) for number in args.invoice or []]
     payment = payment_record(
-        company=company, amount=args.amount.replace(",", "."), date=args.date,
-        customer=customer, invoices=invoices, currency=args.currency, method=args.method,
-        reference=args.reference or "", actor="cli",
+        company=company,
+        amount=args.amount.replace(",", "."),
+        date=args.date,
+        customer=customer,
+        invoices=invoices,
+        currency=args.currency,
+        method=args.method,
+        reference=args.reference or "",
+        actor="cli",
         write_off_difference=args.write_off_difference,
     )
     cur = payment.currency
     doc = {
-        "id": str(payment.public_id), "date": payment.date.isoformat(), "currency": cur,
-        "amount": _amount(payment.amount, cur), "customer_code": payment.customer.code,
+        "id": str(payment.public_id),
+        "date": payment.date.isoformat(),
+        "currency": cur,
+        "amount": _amount(payment.amount, cur),
+        "customer_code": payment.customer.code,
         "unallocated": _amount(payment.unallocated, cur),
-        "allocations": [{"invoice": a.invoice.number, "amount": _amount(a.amount, cur)}
-                        for a in payment.allocations.select_related("invoice")],
+        "allocations": [
+            {"invoice": a.invoice.number, "amount": _amount(a.amount, cur)}
+            for a in payment.allocations.select_related("invoice")
+        ],
     }
-    _echo(args, f"Payment of {doc['amount']} {cur} recorded; "
-                f"{doc['unallocated']} {cur} left as customer credit.")
+    _echo(
+        args,
+        f"Payment of {doc['amount']} {cur} recorded; "
+        f"{doc['unallocated']} {cur} left as customer credit.",
+    )
     return doc
 
 
@@ -286,13 +374,22 @@ def balance_cmd(args):
         ids = [customer_get(company=company, ref=args.customer).pk]
     rows = customer_balances(company, day, ids)
     names = dict(Customer.objects.for_company(company).values_list("pk", "code"))
-    docs = [{"customer_code": names.get(r.customer_id, ""), "currency": r.currency,
-             "receivable": _amount(r.receivable, r.currency),
-             "credit": _amount(r.credit, r.currency), "balance": _amount(r.balance, r.currency)}
-            for r in rows]
-    _table(args, f"Balances at {day.isoformat()}",
-           ["Customer", "Receivable", "Credit", "Balance"],
-           [[d["customer_code"], d["receivable"], d["credit"], d["balance"]] for d in docs])
+    docs = [
+        {
+            "customer_code": names.get(r.customer_id, ""),
+            "currency": r.currency,
+            "receivable": _amount(r.receivable, r.currency),
+            "credit": _amount(r.credit, r.currency),
+            "balance": _amount(r.balance, r.currency),
+        }
+        for r in rows
+    ]
+    _table(
+        args,
+        f"Balances at {day.isoformat()}",
+        ["Customer", "Receivable", "Credit", "Balance"],
+        [[d["customer_code"], d["receivable"], d["credit"], d["balance"]] for d in docs],
+    )
     return {"as_of": day.isoformat(), "customers": docs}
 
 
@@ -302,11 +399,21 @@ def export_allocations_cmd(args):
     rows = allocation_list(company=_company(args), include_undone=False).order_by("date", "id")
     docs = []
     for a in rows:
-        source = a.payment.reference if a.payment_id else (
-            a.credit_note.number if a.credit_note_id else "")
-        docs.append({"bank_ref": source, "invoice": a.invoice.number,
-                     "amount": _amount(a.amount, a.currency), "date": a.date.isoformat(),
-                     "how": a.how, "kind": a.kind})
+        source = (
+            a.payment.reference
+            if a.payment_id
+            else (a.credit_note.number if a.credit_note_id else "")
+        )
+        docs.append(
+            {
+                "bank_ref": source,
+                "invoice": a.invoice.number,
+                "amount": _amount(a.amount, a.currency),
+                "date": a.date.isoformat(),
+                "how": a.how,
+                "kind": a.kind,
+            }
+        )
     _echo(args, f"{len(docs)} allocations.")
     return {"allocations": docs}
 
@@ -317,8 +424,13 @@ def check_cmd(args):
     problems = check_caches(company=_company(args), fix=args.fix)
     for problem in problems:
         print(problem, file=sys.stderr)
-    _echo(args, "Caches agree with the allocations." if not problems else
-          f"{len(problems)} cached balances differed" + (" and were rebuilt." if args.fix else "."))
+    _echo(
+        args,
+        "Caches agree with the allocations."
+        if not problems
+        else f"{len(problems)} cached balances differed"
+        + (" and were rebuilt." if args.fix else "."),
+    )
     if args.json:
         return {"problems": problems, "fixed": bool(args.fix)}
     return 1 if problems and not args.fix else 0
@@ -332,8 +444,9 @@ def import_cmd(args):
     run = imports.import_customers if args.kind == "customers" else imports.import_invoices
     if bar:
         with bar:
-            result = run(company=company, path=args.file, dry_run=args.dry_run, actor="cli",
-                         progress=update)
+            result = run(
+                company=company, path=args.file, dry_run=args.dry_run, actor="cli", progress=update
+            )
     else:
         result = run(company=company, path=args.file, dry_run=args.dry_run, actor="cli")
     doc = result.as_dict()
@@ -423,8 +536,9 @@ def register(sub, date_type) -> None:  # noqa: PLR0915 - a flat list reads best 
     p = add("create", invoice_create_cmd, "create an invoice", invoices, json_flag=True)
     p.add_argument("--company", required=True)
     p.add_argument("--customer", required=True)
-    p.add_argument("--line", action="append", required=True,
-                   metavar="DESCRIPTION|QTY|UNIT_PRICE|VAT_RATE")
+    p.add_argument(
+        "--line", action="append", required=True, metavar="DESCRIPTION|QTY|UNIT_PRICE|VAT_RATE"
+    )
     p.add_argument("--date", type=date_type)
     p.add_argument("--due", type=date_type)
     p.add_argument("--issue", action="store_true")
@@ -440,8 +554,7 @@ def register(sub, date_type) -> None:  # noqa: PLR0915 - a flat list reads best 
     p.add_argument("ref")
     p.add_argument("--company", required=True)
     p.add_argument("--date", type=date_type)
-    p = add("credit-note", invoice_credit_note_cmd, "issue a credit note", invoices,
-            json_flag=True)
+    p = add("credit-note", invoice_credit_note_cmd, "issue a credit note", invoices, json_flag=True)
     p.add_argument("number")
     p.add_argument("--company", required=True)
     p.add_argument("--line", action="append", help="partial credit: lines to credit")
@@ -457,8 +570,11 @@ def register(sub, date_type) -> None:  # noqa: PLR0915 - a flat list reads best 
     p.add_argument("--currency")
     p.add_argument("--method", default="transfer")
     p.add_argument("--reference")
-    p.add_argument("--write-off-difference", action="store_true",
-                   help="write off a remaining gap within the company's tolerance")
+    p.add_argument(
+        "--write-off-difference",
+        action="store_true",
+        help="write off a remaining gap within the company's tolerance",
+    )
 
     p = add("balance", balance_cmd, "customer balances at a date", json_flag=True)
     p.add_argument("--company", required=True)
@@ -466,8 +582,7 @@ def register(sub, date_type) -> None:  # noqa: PLR0915 - a flat list reads best 
     p.add_argument("--customer")
 
     exports = group("export", "exports")
-    p = add("allocations", export_allocations_cmd, "export allocations", exports,
-            json_flag=True)
+    p = add("allocations", export_allocations_cmd, "export allocations", exports, json_flag=True)
     p.add_argument("--company", required=True)
 
     p = add("check", check_cmd, "rebuild cached balances and compare", json_flag=True)

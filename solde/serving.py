@@ -49,11 +49,19 @@ def _run_together(commands: list[list[str]]) -> int:
 
 def serve_cmd(args) -> int:
     _prepare(args)
-    print(f"Solde on http://{args.host}:{args.port}/ (API: /api/v1/, docs: /api/docs/)",
-          flush=True)
-    web = [sys.executable, "-m", "gunicorn", "solde.config.wsgi:application",
-           "--bind", f"{args.host}:{args.port}", "--workers", str(args.workers),
-           "--access-logfile", "-"]
+    print(f"Solde on http://{args.host}:{args.port}/ (API: /api/v1/, docs: /api/docs/)", flush=True)
+    web = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "solde.config.wsgi:application",
+        "--bind",
+        f"{args.host}:{args.port}",
+        "--workers",
+        str(args.workers),
+        "--access-logfile",
+        "-",
+    ]
     worker = [sys.executable, "-m", "solde", "worker"]
     return _run_together([web, worker])
 

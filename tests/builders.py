@@ -32,15 +32,20 @@ def make_customer(company, code: str | None = None, **fields):
 
 
 def line(price="100", qty="1", rate="20", description="Service", **extra) -> dict:
-    return {"description": description, "quantity": qty, "unit_price": price, "vat_rate": rate,
-            **extra}
+    return {
+        "description": description,
+        "quantity": qty,
+        "unit_price": price,
+        "vat_rate": rate,
+        **extra,
+    }
 
 
-def make_invoice(company, customer=None, lines=None, issue: bool = True,
-                 issue_date: date | None = None, **fields):
+def make_invoice(
+    company, customer=None, lines=None, issue: bool = True, issue_date: date | None = None, **fields
+):
     customer = customer or make_customer(company)
-    invoice = invoice_create(company=company, customer=customer, lines=lines or [line()],
-                             **fields)
+    invoice = invoice_create(company=company, customer=customer, lines=lines or [line()], **fields)
     if issue:
         invoice = invoice_issue(invoice=invoice, issue_date=issue_date)
     return invoice

@@ -17,8 +17,14 @@ _STATUS = {
 }
 
 _TITLES = {
-    400: "Bad request", 401: "Not authenticated", 403: "Forbidden", 404: "Not found",
-    405: "Method not allowed", 409: "Conflict", 422: "Invalid data", 429: "Too many requests",
+    400: "Bad request",
+    401: "Not authenticated",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    422: "Invalid data",
+    429: "Too many requests",
 }
 
 
@@ -47,11 +53,17 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         flat = _flatten(exc.detail)
         detail = "; ".join(f"{f}: {m}" if f else m for f, m in flat)
-        result = problem(response.status_code, detail, code="invalid",
-                         errors_=[{"field": f, "detail": m} for f, m in flat])
+        result = problem(
+            response.status_code,
+            detail,
+            code="invalid",
+            errors_=[{"field": f, "detail": m} for f, m in flat],
+        )
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
-        result = problem(response.status_code, str(detail), code=getattr(exc, "default_code", "error"))
+        result = problem(
+            response.status_code, str(detail), code=getattr(exc, "default_code", "error")
+        )
     for header in ("WWW-Authenticate", "Retry-After", "Allow"):
         if header in response:
             result[header] = response[header]

@@ -36,7 +36,9 @@ class Company(models.Model):
     early_payment_discount = models.CharField(max_length=200, blank=True)
     vat_on_debits = models.BooleanField(default=False)
     # Largest difference a person may write off as a settlement gap.
-    write_off_tolerance = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("1.00"))
+    write_off_tolerance = models.DecimalField(
+        max_digits=10, decimal_places=2, default=Decimal("1.00")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
@@ -62,8 +61,13 @@ def company_create(*, slug: str, name: str, actor=None, **fields) -> Company:
             company = Company.objects.create(slug=slug, name=name.strip(), **clean)
             for kind, (series_name, pattern) in DEFAULT_SERIES.items():
                 Series.objects.create(company=company, kind=kind, name=series_name, pattern=pattern)
-            audit_record(company=company, actor=actor, action="company.create", obj=company,
-                         after={"slug": slug, "name": name, **clean})
+            audit_record(
+                company=company,
+                actor=actor,
+                action="company.create",
+                obj=company,
+                after={"slug": slug, "name": name, **clean},
+            )
     except IntegrityError as exc:
         raise Conflict(f"A company with slug {slug!r} already exists.", field="slug") from exc
     return company
@@ -74,7 +78,9 @@ def company_update(*, company: Company, actor=None, **fields) -> Company:
     allowed = {f.name for f in Company._meta.fields} - {"id", "public_id", "slug", "created_at"}
     unknown = set(fields) - allowed
     if unknown:
-        raise ValidationError(f"Unknown company field {sorted(unknown)[0]!r}.", field=sorted(unknown)[0])
+        raise ValidationError(
+            f"Unknown company field {sorted(unknown)[0]!r}.", field=sorted(unknown)[0]
+        )
     clean = _identity(fields)
     with transaction.atomic():
         locked = Company.objects.select_for_update().get(pk=company.pk)
@@ -82,8 +88,14 @@ def company_update(*, company: Company, actor=None, **fields) -> Company:
         for key, value in clean.items():
             setattr(locked, key, value)
         locked.save()
-        audit_record(company=locked, actor=actor, action="company.update", obj=locked,
-                     before=before, after=clean)
+        audit_record(
+            company=locked,
+            actor=actor,
+            action="company.update",
+            obj=locked,
+            before=before,
+            after=clean,
+        )
     return locked
 
 
@@ -110,8 +122,13 @@ def user_create(
         membership, _ = Membership.objects.update_or_create(
             company=company, user=user, defaults={"role": role}
         )
-        audit_record(company=company, actor=actor, action="membership.set", obj=company,
-                     after={"email": email, "role": role})
+        audit_record(
+            company=company,
+            actor=actor,
+            action="membership.set",
+            obj=company,
+            after={"email": email, "role": role},
+        )
     return user
 
 
@@ -133,7 +150,9 @@ def _digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def token_create(*, user, company: Company, scope: str = "read", actor=None) -> tuple[ApiToken, str]:
+def token_create(
+    *, user, company: Company, scope: str = "read", actor=None
+) -> tuple[ApiToken, str]:
     """A new API key; the clear key is returned once and never stored."""
     if scope not in {"read", "write"}:
         raise ValidationError("A token scope is read or write.", field="scope")
@@ -144,8 +163,13 @@ def token_create(*, user, company: Company, scope: str = "read", actor=None) -> 
         token = ApiToken.objects.create(
             company=company, user=user, digest=_digest(key), prefix=key[:10], scope=scope
         )
-        audit_record(company=company, actor=actor, action="token.create", obj=company,
-                     after={"user": user.email, "scope": scope, "prefix": token.prefix})
+        audit_record(
+            company=company,
+            actor=actor,
+            action="token.create",
+            obj=company,
+            after={"user": user.email, "scope": scope, "prefix": token.prefix},
+        )
     return token, key
 
 
@@ -155,5 +179,3 @@ def token_lookup(key: str) -> ApiToken | None:
         .filter(digest=_digest(key), revoked_at__isnull=True)
         .first()
     )
-
-

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cache
 
 from babel.numbers import get_currency_precision, list_currencies
 
@@ -20,7 +20,7 @@ UNIT_PRICE_DECIMALS = 6
 QUANTITY_DECIMALS = 4
 
 
-@lru_cache(maxsize=None)
+@cache
 def _known_currencies() -> frozenset[str]:
     return frozenset(list_currencies())
 
@@ -28,11 +28,13 @@ def _known_currencies() -> frozenset[str]:
 def check_currency(code: str) -> str:
     code = (code or "").strip().upper()
     if code not in _known_currencies():
-        raise ValidationError(f"Unknown currency code {code!r} (ISO 4217 expected).", field="currency")
+        raise ValidationError(
+            f"Unknown currency code {code!r} (ISO 4217 expected).", field="currency"
+        )
     return code
 
 
-@lru_cache(maxsize=None)
+@cache
 def currency_decimals(code: str) -> int:
     return get_currency_precision(check_currency(code))
 
@@ -59,8 +61,10 @@ def to_decimal(value: object, *, field: str = "amount", decimals: int | None = N
     With `decimals`, refuse a value that has more decimals than that rather
     than silently rounding what a person typed.
     """
-    if isinstance(value, bool) or isinstance(value, float):
-        raise ValidationError(f"{field}: floats are not accepted for money, use a string.", field=field)
+    if isinstance(value, (bool, float)):
+        raise ValidationError(
+            f"{field}: floats are not accepted for money, use a string.", field=field
+        )
     if isinstance(value, Decimal):
         number = value
     elif isinstance(value, int):
@@ -102,7 +106,9 @@ class Money:
 
     def _same(self, other: Money) -> None:
         if self.currency != other.currency:
-            raise ValidationError(f"Cannot mix {self.currency} and {other.currency}.", field="currency")
+            raise ValidationError(
+                f"Cannot mix {self.currency} and {other.currency}.", field="currency"
+            )
 
     def __add__(self, other: Money) -> Money:
         self._same(other)

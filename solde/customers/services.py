@@ -10,9 +10,7 @@ from solde.core import identifiers
 from solde.core.errors import Conflict, ValidationError
 from solde.customers.models import Contact, Customer, CustomerIban
 
-EDITABLE = {
-    f.name for f in Customer._meta.fields
-} - {"id", "public_id", "company", "created_at"}
+EDITABLE = {f.name for f in Customer._meta.fields} - {"id", "public_id", "company", "created_at"}
 
 
 def _clean(fields: dict) -> dict:
@@ -20,10 +18,15 @@ def _clean(fields: dict) -> dict:
     if unknown:
         name = sorted(unknown)[0]
         raise ValidationError(f"Unknown customer field {name!r}.", field=name)
-    clean = {key: ("" if value is None and key != "payment_terms_days" else value)
-             for key, value in fields.items()}
-    for name, check in (("siren", identifiers.siren), ("siret", identifiers.siret),
-                        ("vat_number", identifiers.vat_number)):
+    clean = {
+        key: ("" if value is None and key != "payment_terms_days" else value)
+        for key, value in fields.items()
+    }
+    for name, check in (
+        ("siren", identifiers.siren),
+        ("siret", identifiers.siret),
+        ("vat_number", identifiers.vat_number),
+    ):
         if name in clean:
             clean[name] = check(clean[name])
     if clean.get("siret") and not clean.get("siren"):
@@ -41,8 +44,13 @@ def _clean(fields: dict) -> dict:
 
 
 def customer_create(
-    *, company: Company, name: str, actor=None, ibans: list[str] | None = None,
-    contacts: list[dict] | None = None, **fields
+    *,
+    company: Company,
+    name: str,
+    actor=None,
+    ibans: list[str] | None = None,
+    contacts: list[dict] | None = None,
+    **fields,
 ) -> Customer:
     """Create a customer (new rows, nothing locked)."""
     clean = _clean({"name": name, **fields})
@@ -54,11 +62,13 @@ def customer_create(
                 customer_add_iban(customer=customer, iban=iban)
             for contact in contacts or []:
                 Contact.objects.create(customer=customer, **contact)
-            audit_record(company=company, actor=actor, action="customer.create", obj=customer,
-                         after=clean)
+            audit_record(
+                company=company, actor=actor, action="customer.create", obj=customer, after=clean
+            )
     except IntegrityError as exc:
-        raise Conflict(f"A customer with code {clean.get('code')!r} already exists.",
-                       field="code") from exc
+        raise Conflict(
+            f"A customer with code {clean.get('code')!r} already exists.", field="code"
+        ) from exc
     return customer
 
 
@@ -76,11 +86,18 @@ def customer_update(*, customer: Customer, actor=None, **fields) -> Customer:
             for key, value in clean.items():
                 setattr(locked, key, value)
             locked.save()
-            audit_record(company=locked.company, actor=actor, action="customer.update",
-                         obj=locked, before=before, after=clean)
+            audit_record(
+                company=locked.company,
+                actor=actor,
+                action="customer.update",
+                obj=locked,
+                before=before,
+                after=clean,
+            )
     except IntegrityError as exc:
-        raise Conflict(f"A customer with code {clean.get('code')!r} already exists.",
-                       field="code") from exc
+        raise Conflict(
+            f"A customer with code {clean.get('code')!r} already exists.", field="code"
+        ) from exc
     return locked
 
 
@@ -90,9 +107,20 @@ def customer_add_iban(*, customer: Customer, iban: str) -> CustomerIban:
     return row
 
 
-def contact_add(*, customer: Customer, email: str, name: str = "", role: str = "",
-                receives_invoices: bool = True) -> Contact:
+def contact_add(
+    *,
+    customer: Customer,
+    email: str,
+    name: str = "",
+    role: str = "",
+    receives_invoices: bool = True,
+) -> Contact:
     if "@" not in (email or ""):
         raise ValidationError(f"{email!r} is not an email address.", field="email")
-    return Contact.objects.create(customer=customer, email=email.strip(), name=name, role=role,
-                                  receives_invoices=receives_invoices)
+    return Contact.objects.create(
+        customer=customer,
+        email=email.strip(),
+        name=name,
+        role=role,
+        receives_invoices=receives_invoices,
+    )

@@ -21,8 +21,15 @@ DEFAULT_EXEMPTIONS = {
 }
 
 LINE_FIELDS = {
-    "description", "quantity", "unit", "unit_price", "discount_percent", "discount_amount",
-    "vat_category", "vat_rate", "exemption_reason",
+    "description",
+    "quantity",
+    "unit",
+    "unit_price",
+    "discount_percent",
+    "discount_amount",
+    "vat_category",
+    "vat_rate",
+    "exemption_reason",
 }
 
 
@@ -60,12 +67,15 @@ def parse_line(data: dict, position: int, currency: str) -> dict:
         ),
     }
     if not ZERO <= fields["discount_percent"] <= 100:
-        raise ValidationError(f"{where}: a discount is between 0 and 100 %.",
-                              field=f"{where}.discount_percent")
+        raise ValidationError(
+            f"{where}: a discount is between 0 and 100 %.", field=f"{where}.discount_percent"
+        )
     try:
         tax.validate_line(line_input(fields))
     except ValidationError as exc:
-        raise ValidationError(f"{where}: {exc.message}", field=f"{where}.{exc.field or ''}") from exc
+        raise ValidationError(
+            f"{where}: {exc.message}", field=f"{where}.{exc.field or ''}"
+        ) from exc
     return fields
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import date
 from pathlib import Path
 
 from django.db import transaction
@@ -54,11 +53,15 @@ class ImportResult:
 
     def summary(self) -> str:
         verb = "would be" if self.dry_run else "were"
-        text = (f"{self.rows} rows read from {self.file}: {self.created} {self.kind} {verb} "
-                f"created, {self.updated} updated, {self.unchanged} already there")
+        text = (
+            f"{self.rows} rows read from {self.file}: {self.created} {self.kind} {verb} "
+            f"created, {self.updated} updated, {self.unchanged} already there"
+        )
         if self.kind == "invoices":
-            text += (f"; {self.customers_created} customers {verb} created, "
-                     f"{self.payments} payments recorded")
+            text += (
+                f"; {self.customers_created} customers {verb} created, "
+                f"{self.payments} payments recorded"
+            )
         return text + "."
 
 
@@ -85,8 +88,19 @@ def _located(exc: SoldeError, file: str, line: int, column: str | None) -> Input
 
 # -- customers ---------------------------------------------------------------------------
 
-CUSTOMER_FIELDS = ("name", "siren", "vat_number", "email", "kind", "address", "postal_code",
-                   "city", "country", "segment", "payment_terms_days")
+CUSTOMER_FIELDS = (
+    "name",
+    "siren",
+    "vat_number",
+    "email",
+    "kind",
+    "address",
+    "postal_code",
+    "city",
+    "country",
+    "segment",
+    "payment_terms_days",
+)
 
 
 class CustomerIndex:
@@ -110,8 +124,9 @@ class CustomerIndex:
         return self.by_siren.get(siren) if siren else self.by_name.get(name.strip().lower())
 
 
-def import_customers(*, company: Company, path, dry_run: bool = False, actor=None,
-                     progress: Progress = None) -> ImportResult:
+def import_customers(
+    *, company: Company, path, dry_run: bool = False, actor=None, progress: Progress = None
+) -> ImportResult:
     file = Path(path).name
     records = _read(tabular.read_customers, path)
     result = ImportResult("customers", file, dry_run, rows=len(records))
@@ -123,13 +138,21 @@ def import_customers(*, company: Company, path, dry_run: bool = False, actor=Non
             try:
                 found = index.find(rec.code, rec.siren, rec.name)
                 if found is None:
-                    customer = customer_create(company=company, code=rec.code, actor=actor,
-                                               ibans=[rec.iban] if rec.iban else [], **values)
+                    customer = customer_create(
+                        company=company,
+                        code=rec.code,
+                        actor=actor,
+                        ibans=[rec.iban] if rec.iban else [],
+                        **values,
+                    )
                     index.add(customer)
                     result.created += 1
                     continue
-                changes = {k: v for k, v in values.items()
-                           if v not in ("", None) and getattr(found, k) != v}
+                changes = {
+                    k: v
+                    for k, v in values.items()
+                    if v not in ("", None) and getattr(found, k) != v
+                }
                 if changes:
                     customer_update(customer=found, actor=actor, **changes)
                     result.updated += 1
@@ -157,22 +180,32 @@ def _read(reader, path):
 
 def _same(existing: Invoice, rec, customer: Customer | None) -> bool:
     kind = Invoice.CREDIT_NOTE if rec.kind == "credit_note" else Invoice.INVOICE
-    return (existing.total == rec.total_incl_tax and existing.total_tax == rec.total_tax
-            and existing.issue_date == rec.issue_date and existing.kind == kind
-            and existing.currency == rec.currency
-            and (customer is None or existing.customer_id == customer.pk))
+    return (
+        existing.total == rec.total_incl_tax
+        and existing.total_tax == rec.total_tax
+        and existing.issue_date == rec.issue_date
+        and existing.kind == kind
+        and existing.currency == rec.currency
+        and (customer is None or existing.customer_id == customer.pk)
+    )
 
 
 def _check_record(rec, file: str) -> None:
     if rec.kind == "credit_note" and rec.amount_paid > ZERO:
-        raise InputError("a paid amount on a credit note (a refund) cannot be imported; "
-                         "leave it empty.", file=file, line=rec.line, column="amount_paid")
+        raise InputError(
+            "a paid amount on a credit note (a refund) cannot be imported; leave it empty.",
+            file=file,
+            line=rec.line,
+            column="amount_paid",
+        )
     if rec.due_date < rec.issue_date:
-        raise InputError("the due date is before the issue date.", file=file, line=rec.line,
-                         column="due_date")
+        raise InputError(
+            "the due date is before the issue date.", file=file, line=rec.line, column="due_date"
+        )
     if rec.issue_date > clock.today():
-        raise InputError("the issue date is in the future.", file=file, line=rec.line,
-                         column="issue_date")
+        raise InputError(
+            "the issue date is in the future.", file=file, line=rec.line, column="issue_date"
+        )
 
 
 def _customer_for(rec, index: CustomerIndex, company, actor, result, file) -> Customer:
@@ -180,11 +213,20 @@ def _customer_for(rec, index: CustomerIndex, company, actor, result, file) -> Cu
     if customer is not None:
         return customer
     if not rec.customer_name:
-        raise InputError(f"no customer with code {rec.customer_code!r}, and no name to create "
-                         "one.", file=file, line=rec.line, column="customer_code")
+        raise InputError(
+            f"no customer with code {rec.customer_code!r}, and no name to create one.",
+            file=file,
+            line=rec.line,
+            column="customer_code",
+        )
     try:
-        customer = customer_create(company=company, code=rec.customer_code,
-                                   name=rec.customer_name, siren=rec.siren, actor=actor)
+        customer = customer_create(
+            company=company,
+            code=rec.customer_code,
+            name=rec.customer_name,
+            siren=rec.siren,
+            actor=actor,
+        )
     except SoldeError as exc:
         raise _located(exc, file, rec.line, "customer") from exc
     index.add(customer)
@@ -195,14 +237,15 @@ def _customer_for(rec, index: CustomerIndex, company, actor, result, file) -> Cu
 def _existing_numbers(company: Company, numbers: list[str]) -> dict[str, Invoice]:
     found = {}
     for start in range(0, len(numbers), 500):
-        chunk = numbers[start:start + 500]
+        chunk = numbers[start : start + 500]
         for invoice in Invoice.objects.for_company(company).filter(number__in=chunk):
             found[invoice.number] = invoice
     return found
 
 
-def import_invoices(*, company: Company, path, dry_run: bool = False, actor=None,
-                    progress: Progress = None) -> ImportResult:
+def import_invoices(
+    *, company: Company, path, dry_run: bool = False, actor=None, progress: Progress = None
+) -> ImportResult:
     file = Path(path).name
     records = _read(tabular.read_invoices, path)
     result = ImportResult("invoices", file, dry_run, rows=len(records))
@@ -219,16 +262,25 @@ def import_invoices(*, company: Company, path, dry_run: bool = False, actor=None
                 if not _same(existing[rec.number], rec, customer):
                     raise InputError(
                         f"invoice {rec.number} already exists with other amounts, date or "
-                        "customer.", file=file, line=rec.line, column="number")
+                        "customer.",
+                        file=file,
+                        line=rec.line,
+                        column="number",
+                    )
                 result.unchanged += 1
                 continue
             fresh.append((rec, customer))
         for start in range(0, len(fresh), BATCH):
-            _create_batch(company, fresh[start:start + BATCH], seller, actor, result)
+            _create_batch(company, fresh[start : start + BATCH], seller, actor, result)
             if progress:
                 progress(min(start + BATCH, len(fresh)), len(fresh))
-        audit_record(company=company, actor=actor, action="import.invoices", obj=company,
-                     after={"file": file, **result.as_dict()})
+        audit_record(
+            company=company,
+            actor=actor,
+            action="import.invoices",
+            obj=company,
+            after={"file": file, **result.as_dict()},
+        )
 
     return _run(result, work)
 
@@ -243,21 +295,43 @@ def _create_batch(company, batch, seller, actor, result: ImportResult) -> None:
         credit = rec.kind == "credit_note"
         paid = quantize(rec.amount_paid, rec.currency)
         total = quantize(rec.total_incl_tax, rec.currency)
-        status = (Invoice.OPEN if paid == ZERO else
-                  Invoice.PAID if paid == total else Invoice.PARTIALLY_PAID)
-        invoices.append(Invoice(
-            company=company, customer=customer, number=rec.number, currency=rec.currency,
-            kind=Invoice.CREDIT_NOTE if credit else Invoice.INVOICE, state=Invoice.ISSUED,
-            origin="import", issue_date=rec.issue_date, due_date=rec.due_date,
-            sale_date=rec.issue_date, total_excl_tax=rec.total_excl_tax,
-            total_tax=rec.total_tax, total=total, balance=total - paid, status=status,
-            paid_on=(rec.payment_date or today) if status == Invoice.PAID else None,
-            seller_snapshot=seller, buyer_snapshot=party_snapshot(customer), issued_at=now,
-        ))
+        status = (
+            Invoice.OPEN
+            if paid == ZERO
+            else Invoice.PAID
+            if paid == total
+            else Invoice.PARTIALLY_PAID
+        )
+        invoices.append(
+            Invoice(
+                company=company,
+                customer=customer,
+                number=rec.number,
+                currency=rec.currency,
+                kind=Invoice.CREDIT_NOTE if credit else Invoice.INVOICE,
+                state=Invoice.ISSUED,
+                origin="import",
+                issue_date=rec.issue_date,
+                due_date=rec.due_date,
+                sale_date=rec.issue_date,
+                total_excl_tax=rec.total_excl_tax,
+                total_tax=rec.total_tax,
+                total=total,
+                balance=total - paid,
+                status=status,
+                paid_on=(rec.payment_date or today) if status == Invoice.PAID else None,
+                seller_snapshot=seller,
+                buyer_snapshot=party_snapshot(customer),
+                issued_at=now,
+            )
+        )
     Invoice.objects.bulk_create(invoices, batch_size=500)
     if any(invoice.pk is None for invoice in invoices):  # pragma: no cover - old SQLite
-        by_number = dict(Invoice.objects.for_company(company).filter(
-            number__in=[i.number for i in invoices]).values_list("number", "pk"))
+        by_number = dict(
+            Invoice.objects.for_company(company)
+            .filter(number__in=[i.number for i in invoices])
+            .values_list("number", "pk")
+        )
         for invoice in invoices:
             invoice.pk = invoice.id = by_number[invoice.number]
     payments, pairs = [], []
@@ -265,23 +339,58 @@ def _create_batch(company, batch, seller, actor, result: ImportResult) -> None:
         paid = quantize(rec.amount_paid, rec.currency)
         if paid > ZERO:
             day = max(rec.payment_date or today, rec.issue_date)
-            payments.append(Payment(
-                company=company, customer=customer, date=day, amount=paid,
-                currency=rec.currency, method="unknown", source="import", unallocated=ZERO,
-                reference=f"import {rec.number}"))
+            payments.append(
+                Payment(
+                    company=company,
+                    customer=customer,
+                    date=day,
+                    amount=paid,
+                    currency=rec.currency,
+                    method="unknown",
+                    source="import",
+                    unallocated=ZERO,
+                    reference=f"import {rec.number}",
+                )
+            )
             pairs.append(invoice)
     Payment.objects.bulk_create(payments, batch_size=500)
     Allocation.objects.bulk_create(
-        [Allocation(company=company, kind=Allocation.PAYMENT, invoice=invoice,
-                    customer_id=invoice.customer_id, payment=payment, amount=payment.amount,
-                    currency=payment.currency, date=payment.date, how="manual")
-         for payment, invoice in zip(payments, pairs, strict=True)], batch_size=500)
+        [
+            Allocation(
+                company=company,
+                kind=Allocation.PAYMENT,
+                invoice=invoice,
+                customer_id=invoice.customer_id,
+                payment=payment,
+                amount=payment.amount,
+                currency=payment.currency,
+                date=payment.date,
+                how="manual",
+            )
+            for payment, invoice in zip(payments, pairs, strict=True)
+        ],
+        batch_size=500,
+    )
     AuditEvent.objects.bulk_create(
-        [AuditEvent(company=company, at=now, actor=user, actor_label=label,
-                    action="invoice.import", object_type="invoice", object_id=invoice.public_id,
-                    after={"number": invoice.number, "total": str(invoice.total),
-                           "paid": str(invoice.total - invoice.balance)})
-         for invoice in invoices], batch_size=1000)
+        [
+            AuditEvent(
+                company=company,
+                at=now,
+                actor=user,
+                actor_label=label,
+                action="invoice.import",
+                object_type="invoice",
+                object_id=invoice.public_id,
+                after={
+                    "number": invoice.number,
+                    "total": str(invoice.total),
+                    "paid": str(invoice.total - invoice.balance),
+                },
+            )
+            for invoice in invoices
+        ],
+        batch_size=1000,
+    )
     result.created += len(invoices)
     result.payments += len(payments)
     result.numbers.extend(invoice.number for invoice in invoices)

@@ -55,6 +55,9 @@ class SeriesCounter(models.Model):
             models.UniqueConstraint(fields=["series", "period"], name="series_counter_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.series_id}/{self.period or '-'}: {self.last_seq}"
+
 
 class LineFields(models.Model):
     position = models.PositiveIntegerField(default=0)
@@ -117,14 +120,10 @@ class Invoice(DocumentFields):
     # Payment status, a cache of the allocations (see payments.services).
     OPEN, PARTIALLY_PAID, PAID = "open", "partially_paid", "paid"
     WRITTEN_OFF, CANCELLED = "written_off", "cancelled"
-    STATUS_CHOICES = [
-        (s, s) for s in (DRAFT, OPEN, PARTIALLY_PAID, PAID, WRITTEN_OFF, CANCELLED)
-    ]
+    STATUS_CHOICES = [(s, s) for s in (DRAFT, OPEN, PARTIALLY_PAID, PAID, WRITTEN_OFF, CANCELLED)]
     NATURE_CHOICES = [("services", "services"), ("goods", "goods"), ("mixed", "mixed")]
 
-    MUTABLE_AFTER_ISSUE = frozenset(
-        {"balance", "status", "disputed", "dispute_reason", "paid_on"}
-    )
+    MUTABLE_AFTER_ISSUE = frozenset({"balance", "status", "disputed", "dispute_reason", "paid_on"})
 
     kind = models.CharField(max_length=12, choices=KIND_CHOICES, default=INVOICE)
     state = models.CharField(max_length=6, choices=STATE_CHOICES, default=DRAFT)
@@ -172,27 +171,28 @@ class Invoice(DocumentFields):
             models.Index(fields=["company", "issue_date"]),
         ]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._issued_content = self._content() if self.state == self.ISSUED and self.pk else None
-
-    def _content(self) -> dict:
-        return {
-            f.attname: getattr(self, f.attname)
-            for f in self._meta.concrete_fields
-            if f.attname not in self.MUTABLE_AFTER_ISSUE
-        }
+    def _guard_issued(self, update_fields) -> None:
+        """Refuse writing content fields over a row that is issued in the database."""
+        if self.pk is None:
+            return
+        names = {f.attname for f in self._meta.concrete_fields} - self.get_deferred_fields()
+        if update_fields is not None:
+            names &= {self._meta.get_field(n).attname for n in update_fields}
+        names -= self.MUTABLE_AFTER_ISSUE
+        if not names:
+            return
+        stored = type(self).objects.filter(pk=self.pk).values("state", *names).first()
+        if stored is None or stored.pop("state") != self.ISSUED:
+            return
+        changed = sorted(n for n, v in stored.items() if getattr(self, n) != v)
+        if changed:
+            raise Conflict(
+                f"Invoice {self.number} is issued and cannot change ({', '.join(changed)})."
+            )
 
     def save(self, *args, **kwargs):
-        if self._issued_content is not None:
-            changed = [k for k, v in self._content().items() if self._issued_content[k] != v]
-            if changed:
-                raise Conflict(
-                    f"Invoice {self.number} is issued and cannot change ({', '.join(changed)})."
-                )
+        self._guard_issued(kwargs.get("update_fields"))
         super().save(*args, **kwargs)
-        if self.state == self.ISSUED:
-            self._issued_content = self._content()
 
     def delete(self, *args, **kwargs):
         if self.state == self.ISSUED:
@@ -205,6 +205,12 @@ class Invoice(DocumentFields):
 
     def __str__(self) -> str:
         return self.number or f"draft {self.public_id}"
+
+
+def _refuse_if_issued(invoice_id) -> None:
+    state = Invoice.objects.filter(pk=invoice_id).values_list("state", flat=True).first()
+    if state == Invoice.ISSUED:
+        raise Conflict("Lines of an issued invoice cannot change.")
 
 
 class LineQuerySet(models.QuerySet):
@@ -233,17 +239,15 @@ class InvoiceLine(LineFields):
     class Meta(LineFields.Meta):
         pass
 
-    def _guard(self):
-        state = Invoice.objects.filter(pk=self.invoice_id).values_list("state", flat=True).first()
-        if state == Invoice.ISSUED:
-            raise Conflict("Lines of an issued invoice cannot change.")
+    def __str__(self) -> str:
+        return self.description
 
     def save(self, *args, **kwargs):
-        self._guard()
+        _refuse_if_issued(self.invoice_id)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        self._guard()
+        _refuse_if_issued(self.invoice_id)
         return super().delete(*args, **kwargs)
 
 
@@ -263,14 +267,15 @@ class InvoiceAllowanceCharge(models.Model):
 
     objects = AllowanceChargeQuerySet.as_manager()
 
-    _guard = InvoiceLine._guard
+    def __str__(self) -> str:
+        return f"{'charge' if self.is_charge else 'allowance'} {self.amount}"
 
     def save(self, *args, **kwargs):
-        self._guard()
+        _refuse_if_issued(self.invoice_id)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        self._guard()
+        _refuse_if_issued(self.invoice_id)
         return super().delete(*args, **kwargs)
 
 
@@ -285,6 +290,9 @@ class VatBreakdown(models.Model):
 
     class Meta:
         ordering = ["category", "rate"]
+
+    def __str__(self) -> str:
+        return f"{self.category} {self.rate} %: {self.tax}"
 
 
 class Quote(DocumentFields):
@@ -315,3 +323,6 @@ class QuoteLine(LineFields):
 
     class Meta(LineFields.Meta):
         pass
+
+    def __str__(self) -> str:
+        return self.description

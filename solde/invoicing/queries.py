@@ -12,8 +12,17 @@ from solde.core import clock
 from solde.core.errors import NotFound, ValidationError
 from solde.invoicing.models import Invoice, Quote
 
-STATUSES = {"draft", "open", "partially_paid", "paid", "overdue", "disputed", "written_off",
-            "cancelled", "unpaid"}
+STATUSES = {
+    "draft",
+    "open",
+    "partially_paid",
+    "paid",
+    "overdue",
+    "disputed",
+    "written_off",
+    "cancelled",
+    "unpaid",
+}
 
 
 def status_filter(status: str, today: date) -> Q:
@@ -34,9 +43,12 @@ def display_status(invoice: Invoice, today: date | None = None) -> str:
     today = today or clock.today()
     if invoice.disputed and invoice.status in {Invoice.OPEN, Invoice.PARTIALLY_PAID}:
         return "disputed"
-    if (invoice.status in {Invoice.OPEN, Invoice.PARTIALLY_PAID}
-            and invoice.kind != Invoice.CREDIT_NOTE
-            and invoice.due_date and invoice.due_date < today):
+    if (
+        invoice.status in {Invoice.OPEN, Invoice.PARTIALLY_PAID}
+        and invoice.kind != Invoice.CREDIT_NOTE
+        and invoice.due_date
+        and invoice.due_date < today
+    ):
         return "overdue"
     return invoice.status
 

@@ -41,16 +41,33 @@ def _set_lines(quote: Quote, lines: list[dict]) -> None:
     quote.save()
 
 
-def quote_create(*, company: Company, customer: Customer, lines: list[dict],
-                 valid_until: date | None = None, notes: str = "", actor=None) -> Quote:
+def quote_create(
+    *,
+    company: Company,
+    customer: Customer,
+    lines: list[dict],
+    valid_until: date | None = None,
+    notes: str = "",
+    actor=None,
+) -> Quote:
     if customer.company_id != company.id:
         raise ValidationError("This customer belongs to another company.", field="customer")
     with transaction.atomic():
-        quote = Quote.objects.create(company=company, customer=customer, currency=company.currency,
-                                     valid_until=valid_until, notes=notes)
+        quote = Quote.objects.create(
+            company=company,
+            customer=customer,
+            currency=company.currency,
+            valid_until=valid_until,
+            notes=notes,
+        )
         _set_lines(quote, lines)
-        audit_record(company=company, actor=actor, action="quote.create", obj=quote,
-                     after={"total": quote.total})
+        audit_record(
+            company=company,
+            actor=actor,
+            action="quote.create",
+            obj=quote,
+            after={"total": quote.total},
+        )
     return quote
 
 
@@ -61,8 +78,7 @@ def _locked(quote: Quote, *allowed: str) -> Quote:
     return locked
 
 
-def quote_update(*, quote: Quote, lines: list[dict] | None = None, actor=None,
-                 **fields) -> Quote:
+def quote_update(*, quote: Quote, lines: list[dict] | None = None, actor=None, **fields) -> Quote:
     with transaction.atomic():
         locked = _locked(quote, Quote.DRAFT)
         for key in ("valid_until", "notes"):
@@ -73,8 +89,13 @@ def quote_update(*, quote: Quote, lines: list[dict] | None = None, actor=None,
         if lines is not None:
             _set_lines(locked, lines)
         locked.save()
-        audit_record(company=locked.company, actor=actor, action="quote.update", obj=locked,
-                     after={"total": locked.total})
+        audit_record(
+            company=locked.company,
+            actor=actor,
+            action="quote.update",
+            obj=locked,
+            after={"total": locked.total},
+        )
     return locked
 
 
@@ -91,8 +112,13 @@ def quote_send(*, quote: Quote, issue_date: date | None = None, actor=None) -> Q
         locked.issue_date = issue_date
         locked.status = Quote.SENT
         locked.save()
-        audit_record(company=locked.company, actor=actor, action="quote.send", obj=locked,
-                     after={"number": locked.number})
+        audit_record(
+            company=locked.company,
+            actor=actor,
+            action="quote.send",
+            obj=locked,
+            after={"number": locked.number},
+        )
     return locked
 
 
@@ -102,8 +128,14 @@ def _decide(quote: Quote, status: str, actor) -> Quote:
         locked.status = status
         locked.decided_on = clock.today()
         locked.save(update_fields=["status", "decided_on"])
-        audit_record(company=locked.company, actor=actor, action=f"quote.{status}", obj=locked,
-                     before={"status": Quote.SENT}, after={"status": status})
+        audit_record(
+            company=locked.company,
+            actor=actor,
+            action=f"quote.{status}",
+            obj=locked,
+            before={"status": Quote.SENT},
+            after={"status": status},
+        )
     return locked
 
 
@@ -123,10 +155,18 @@ def quote_convert(*, quote: Quote, kind: str = Invoice.INVOICE, actor=None) -> I
             locked = _decide(locked, Quote.ACCEPTED, actor)
         if locked.status != Quote.ACCEPTED:
             raise Conflict(f"Quote {locked} is {quote_status(locked)}: it cannot be invoiced.")
-        lines = [{name: getattr(line, name) for name in documents.LINE_FIELDS}
-                 for line in locked.lines.all()]
-        invoice = invoice_create(company=locked.company, customer=locked.customer, lines=lines,
-                                 kind=kind, currency=locked.currency, actor=actor)
+        lines = [
+            {name: getattr(line, name) for name in documents.LINE_FIELDS}
+            for line in locked.lines.all()
+        ]
+        invoice = invoice_create(
+            company=locked.company,
+            customer=locked.customer,
+            lines=lines,
+            kind=kind,
+            currency=locked.currency,
+            actor=actor,
+        )
         invoice.quote = locked
         invoice.save(update_fields=["quote"])
     return invoice

@@ -29,15 +29,24 @@ from solde.invoicing.models import (
 )
 
 DRAFT_FIELDS = {
-    "issue_date", "due_date", "sale_date", "nature", "payment_terms", "notes", "currency",
-    "buyer_reference", "purchase_order",
+    "issue_date",
+    "due_date",
+    "sale_date",
+    "nature",
+    "payment_terms",
+    "notes",
+    "currency",
+    "buyer_reference",
+    "purchase_order",
 }
 
 
 def _check_draft(invoice: Invoice) -> None:
     if not invoice.is_draft:
-        raise Conflict(f"Invoice {invoice.number} is issued: it can no longer change; "
-                       "issue a credit note to correct it.")
+        raise Conflict(
+            f"Invoice {invoice.number} is issued: it can no longer change; "
+            "issue a credit note to correct it."
+        )
 
 
 def _set_content(invoice: Invoice, lines: list[dict] | None, allowance_charges: list[dict] | None):
@@ -48,8 +57,10 @@ def _set_content(invoice: Invoice, lines: list[dict] | None, allowance_charges: 
         invoice.lines.all().delete()
         InvoiceLine.objects.bulk_create(InvoiceLine(invoice=invoice, **f) for f in parsed)
     if allowance_charges is not None:
-        parsed = [documents.parse_allowance_charge(row, i, currency)
-                  for i, row in enumerate(allowance_charges)]
+        parsed = [
+            documents.parse_allowance_charge(row, i, currency)
+            for i, row in enumerate(allowance_charges)
+        ]
         invoice.allowance_charges.all().delete()
         InvoiceAllowanceCharge.objects.bulk_create(
             InvoiceAllowanceCharge(invoice=invoice, **f) for f in parsed
@@ -105,14 +116,23 @@ def invoice_create(
             company=company, customer=customer, kind=kind, origin=origin, **fields
         )
         _set_content(invoice, lines, allowance_charges or [])
-        audit_record(company=company, actor=actor, action="invoice.create", obj=invoice,
-                     after={"kind": kind, "customer": customer.code, "total": invoice.total})
+        audit_record(
+            company=company,
+            actor=actor,
+            action="invoice.create",
+            obj=invoice,
+            after={"kind": kind, "customer": customer.code, "total": invoice.total},
+        )
     return invoice
 
 
 def invoice_update(
-    *, invoice: Invoice, lines: list[dict] | None = None,
-    allowance_charges: list[dict] | None = None, actor=None, **fields
+    *,
+    invoice: Invoice,
+    lines: list[dict] | None = None,
+    allowance_charges: list[dict] | None = None,
+    actor=None,
+    **fields,
 ) -> Invoice:
     """Change a draft. Locks the invoice row; an issued invoice is refused."""
     fields = _draft_fields(fields)
@@ -122,8 +142,13 @@ def invoice_update(
         for key, value in fields.items():
             setattr(locked, key, value)
         _set_content(locked, lines, allowance_charges)
-        audit_record(company=locked.company, actor=actor, action="invoice.update", obj=locked,
-                     after={**fields, "total": locked.total})
+        audit_record(
+            company=locked.company,
+            actor=actor,
+            action="invoice.update",
+            obj=locked,
+            after={**fields, "total": locked.total},
+        )
     return locked
 
 
@@ -131,8 +156,13 @@ def invoice_delete_draft(*, invoice: Invoice, actor=None) -> None:
     with transaction.atomic():
         locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
         _check_draft(locked)
-        audit_record(company=locked.company, actor=actor, action="invoice.delete", obj=locked,
-                     before={"total": locked.total})
+        audit_record(
+            company=locked.company,
+            actor=actor,
+            action="invoice.delete",
+            obj=locked,
+            before={"total": locked.total},
+        )
         locked.delete()
 
 
@@ -165,22 +195,42 @@ def default_series(company: Company, kind: str) -> Series:
 
 
 def party_snapshot(party) -> dict:
-    names = ("name", "legal_form", "share_capital", "siren", "siret", "vat_number", "rcs_city",
-             "address", "postal_code", "city", "country", "email", "iban", "bic", "kind",
-             "delivery_address", "delivery_postal_code", "delivery_city", "delivery_country",
-             "code")
+    names = (
+        "name",
+        "legal_form",
+        "share_capital",
+        "siren",
+        "siret",
+        "vat_number",
+        "rcs_city",
+        "address",
+        "postal_code",
+        "city",
+        "country",
+        "email",
+        "iban",
+        "bic",
+        "kind",
+        "delivery_address",
+        "delivery_postal_code",
+        "delivery_city",
+        "delivery_country",
+        "code",
+    )
     return {n: str(getattr(party, n)) for n in names if getattr(party, n, None) not in (None, "")}
 
 
 def _check_issuable(invoice: Invoice, issue_date: date) -> None:
     if issue_date > clock.today():
-        raise ValidationError("An invoice cannot be issued with a date in the future.",
-                              field="issue_date")
+        raise ValidationError(
+            "An invoice cannot be issued with a date in the future.", field="issue_date"
+        )
     if not invoice.lines.exists():
         raise ValidationError("An invoice needs at least one line.", field="lines")
     if invoice.kind != Invoice.CREDIT_NOTE and invoice.total < ZERO:
-        raise ValidationError("An invoice total cannot be negative: issue a credit note.",
-                              field="lines")
+        raise ValidationError(
+            "An invoice total cannot be negative: issue a credit note.", field="lines"
+        )
     if invoice.kind == Invoice.CREDIT_NOTE and invoice.total <= ZERO:
         raise ValidationError("A credit note total must be positive.", field="lines")
     if invoice.due_date and invoice.customer.kind == "company":
@@ -205,8 +255,10 @@ def invoice_issue(*, invoice: Invoice, issue_date: date | None = None, actor=Non
     from solde.payments.services import credit_note_apply, refresh_invoice
 
     with transaction.atomic():
-        locked = Invoice.objects.select_for_update().select_related("customer", "company").get(
-            pk=invoice.pk
+        locked = (
+            Invoice.objects.select_for_update()
+            .select_related("customer", "company")
+            .get(pk=invoice.pk)
         )
         _check_draft(locked)
         issue_date = issue_date or locked.issue_date or clock.today()
@@ -230,20 +282,30 @@ def invoice_issue(*, invoice: Invoice, issue_date: date | None = None, actor=Non
         locked.balance = locked.total
         locked.save()
         VatBreakdown.objects.bulk_create(
-            VatBreakdown(invoice=locked, category=g.category, rate=g.rate, taxable=g.taxable,
-                         tax=g.tax)
+            VatBreakdown(
+                invoice=locked, category=g.category, rate=g.rate, taxable=g.taxable, tax=g.tax
+            )
             for g in totals.breakdown
         )
-        audit_record(company=locked.company, actor=actor, action=f"{locked.kind}.issue",
-                     obj=locked, before={"state": "draft"},
-                     after={"state": "issued", "number": locked.number, "total": locked.total,
-                            "issue_date": issue_date, "due_date": locked.due_date})
+        audit_record(
+            company=locked.company,
+            actor=actor,
+            action=f"{locked.kind}.issue",
+            obj=locked,
+            before={"state": "draft"},
+            after={
+                "state": "issued",
+                "number": locked.number,
+                "total": locked.total,
+                "issue_date": issue_date,
+                "due_date": locked.due_date,
+            },
+        )
         if locked.kind == Invoice.CREDIT_NOTE and locked.corrects_id:
             corrected = locked.corrects
             amount = min(locked.total, Invoice.objects.get(pk=corrected.pk).balance)
             if amount > ZERO:
-                credit_note_apply(credit_note=locked, invoice=corrected, amount=amount,
-                                  actor=actor)
+                credit_note_apply(credit_note=locked, invoice=corrected, amount=amount, actor=actor)
             refresh_invoice(locked)
     return locked
 
@@ -264,28 +326,42 @@ def credit_note_create(
             for line in invoice.lines.all()
         ]
         allowance_charges = [
-            {"is_charge": r.is_charge, "amount": r.amount, "reason": r.reason,
-             "vat_category": r.vat_category, "vat_rate": r.vat_rate}
+            {
+                "is_charge": r.is_charge,
+                "amount": r.amount,
+                "reason": r.reason,
+                "vat_category": r.vat_category,
+                "vat_rate": r.vat_rate,
+            }
             for r in invoice.allowance_charges.all()
         ]
     else:
         allowance_charges = []
     with transaction.atomic():
         note = Invoice.objects.create(
-            company=invoice.company, customer=invoice.customer, kind=Invoice.CREDIT_NOTE,
-            currency=invoice.currency, corrects=invoice, nature=invoice.nature,
+            company=invoice.company,
+            customer=invoice.customer,
+            kind=Invoice.CREDIT_NOTE,
+            currency=invoice.currency,
+            corrects=invoice,
+            nature=invoice.nature,
             notes=reason or f"Avoir sur facture {invoice.number}",
         )
         _set_content(note, lines, allowance_charges)
-        credited = sum(
-            (n.total for n in invoice.credit_notes.filter(state=Invoice.ISSUED)), ZERO
-        )
+        credited = sum((n.total for n in invoice.credit_notes.filter(state=Invoice.ISSUED)), ZERO)
         if note.total > invoice.total - credited:
             raise ValidationError(
                 f"The credit note ({note.total}) exceeds what is left to credit on "
-                f"{invoice.number} ({invoice.total - credited}).", field="lines")
-        audit_record(company=invoice.company, actor=actor, action="credit_note.create",
-                     obj=note, after={"corrects": invoice.number, "total": note.total})
+                f"{invoice.number} ({invoice.total - credited}).",
+                field="lines",
+            )
+        audit_record(
+            company=invoice.company,
+            actor=actor,
+            action="credit_note.create",
+            obj=note,
+            after={"corrects": invoice.number, "total": note.total},
+        )
     return note
 
 
@@ -311,20 +387,33 @@ def invoice_deduct_deposit(*, invoice: Invoice, deposit: Invoice, actor=None) ->
     with transaction.atomic():
         locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
         _check_draft(locked)
-        if InvoiceLine.objects.filter(deducts=deposit).exclude(invoice__kind="credit_note").exists():
+        if (
+            InvoiceLine.objects.filter(deducts=deposit)
+            .exclude(invoice__kind="credit_note")
+            .exists()
+        ):
             raise Conflict(f"Deposit {deposit.number} is already deducted.")
         position = locked.lines.count()
         for offset, group in enumerate(deposit.vat_breakdown.all()):
             InvoiceLine.objects.create(
-                invoice=locked, deducts=deposit, position=position + offset,
+                invoice=locked,
+                deducts=deposit,
+                position=position + offset,
                 description=f"Acompte {deposit.number} du {deposit.issue_date:%d/%m/%Y}",
-                quantity=Decimal(-1), unit_price=group.taxable, vat_category=group.category,
+                quantity=Decimal(-1),
+                unit_price=group.taxable,
+                vat_category=group.category,
                 vat_rate=group.rate,
                 exemption_reason=documents.DEFAULT_EXEMPTIONS.get(group.category, ""),
             )
         _recompute(locked)
-        audit_record(company=locked.company, actor=actor, action="invoice.deduct_deposit",
-                     obj=locked, after={"deposit": deposit.number, "total": locked.total})
+        audit_record(
+            company=locked.company,
+            actor=actor,
+            action="invoice.deduct_deposit",
+            obj=locked,
+            after={"deposit": deposit.number, "total": locked.total},
+        )
     return locked
 
 
@@ -347,8 +436,12 @@ def _set_dispute(invoice: Invoice, disputed: bool, reason: str, actor) -> Invoic
         before = {"disputed": locked.disputed, "dispute_reason": locked.dispute_reason}
         locked.disputed, locked.dispute_reason = disputed, reason
         locked.save(update_fields=["disputed", "dispute_reason"])
-        audit_record(company=locked.company, actor=actor,
-                     action="invoice.dispute" if disputed else "invoice.resolve_dispute",
-                     obj=locked, before=before, after={"disputed": disputed,
-                                                       "dispute_reason": reason})
+        audit_record(
+            company=locked.company,
+            actor=actor,
+            action="invoice.dispute" if disputed else "invoice.resolve_dispute",
+            obj=locked,
+            before=before,
+            after={"disputed": disputed, "dispute_reason": reason},
+        )
     return locked

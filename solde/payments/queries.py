@@ -51,8 +51,10 @@ def invoices_as_of(company: Company, day: date) -> QuerySet[Invoice]:
         .receivable()
         .filter(issue_date__lte=day)
         .annotate(settled_as_of=settled_subquery(day))
-        .annotate(balance_as_of=Coalesce("total", Value(ZERO)) - Coalesce(
-            "settled_as_of", Value(ZERO), output_field=_AMOUNT))
+        .annotate(
+            balance_as_of=Coalesce("total", Value(ZERO))
+            - Coalesce("settled_as_of", Value(ZERO), output_field=_AMOUNT)
+        )
     )
 
 
@@ -60,7 +62,8 @@ def invoice_balance(invoice: Invoice, day: date) -> Decimal:
     if invoice.is_draft or invoice.issue_date > day:
         return ZERO
     settled = (
-        Allocation.objects.filter(invoice=invoice).filter(_active_on(day))
+        Allocation.objects.filter(invoice=invoice)
+        .filter(_active_on(day))
         .aggregate(s=Sum("amount"))["s"]
     )
     return quantize(invoice.total - (settled or ZERO), invoice.currency)
@@ -97,8 +100,10 @@ def customer_balances(
     """Every customer's receivable, credit and balance at the end of `day` (5 queries)."""
     invoices = Invoice.objects.for_company(company).issued().filter(issue_date__lte=day)
     allocations = Allocation.objects.for_company(company).filter(_active_on(day))
-    payments = Payment.objects.for_company(company).filter(date__lte=day).filter(
-        Q(cancelled_on__isnull=True) | Q(cancelled_on__gt=day)
+    payments = (
+        Payment.objects.for_company(company)
+        .filter(date__lte=day)
+        .filter(Q(cancelled_on__isnull=True) | Q(cancelled_on__gt=day))
     )
     if customer_ids is not None:
         invoices = invoices.filter(customer_id__in=customer_ids)

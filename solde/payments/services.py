@@ -29,16 +29,16 @@ def _lock_invoices(invoices: list[Invoice]) -> list[Invoice]:
     """Lock the invoices in pk order; return fresh rows in the caller's order."""
     ids = [invoice.pk for invoice in invoices]
     locked = {
-        row.pk: row
-        for row in Invoice.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+        row.pk: row for row in Invoice.objects.select_for_update().filter(pk__in=ids).order_by("pk")
     }
     return [locked[pk] for pk in ids]
 
 
 def _settlements(invoice: Invoice) -> list[balances.Settlement]:
     return [
-        balances.Settlement(amount=a.amount, date=a.date, kind=a.kind, undone_on=a.undone_on,
-                            bad_debt=a.bad_debt)
+        balances.Settlement(
+            amount=a.amount, date=a.date, kind=a.kind, undone_on=a.undone_on, bad_debt=a.bad_debt
+        )
         for a in Allocation.objects.filter(invoice=invoice)
     ]
 
@@ -49,8 +49,10 @@ def refresh_invoice(invoice: Invoice) -> Invoice:
     Credit notes are documents too: their balance is what is left to apply.
     """
     if invoice.kind == Invoice.CREDIT_NOTE:
-        applied = Allocation.objects.active().filter(credit_note=invoice).aggregate(
-            s=Sum("amount"))["s"] or ZERO
+        applied = (
+            Allocation.objects.active().filter(credit_note=invoice).aggregate(s=Sum("amount"))["s"]
+            or ZERO
+        )
         invoice.balance = invoice.total - applied
         invoice.status = Invoice.PAID if invoice.balance == ZERO else Invoice.OPEN
         invoice.paid_on = None
@@ -62,7 +64,8 @@ def refresh_invoice(invoice: Invoice) -> Invoice:
         invoice.status = balances.payment_status(invoice.total, settlements, far)
         invoice.paid_on = (
             Allocation.objects.active().filter(invoice=invoice).aggregate(d=Max("date"))["d"]
-            if invoice.balance == ZERO else None
+            if invoice.balance == ZERO
+            else None
         )
     invoice.save(update_fields=["balance", "status", "paid_on"])
     return invoice
@@ -75,23 +78,51 @@ def refresh_payment(payment: Payment) -> Payment:
     return payment
 
 
-def _allocate(*, source, kind: str, invoice: Invoice, amount: Decimal, day: date, actor,
-              how: str = "manual", reason: str = "", bad_debt: bool = False) -> Allocation:
+def _allocate(
+    *,
+    source,
+    kind: str,
+    invoice: Invoice,
+    amount: Decimal,
+    day: date,
+    actor,
+    how: str = "manual",
+    reason: str = "",
+    bad_debt: bool = False,
+) -> Allocation:
     """Record one allocation on a locked invoice; the caller checked the amounts."""
     user, _ = actor_parts(actor)
     allocation = Allocation.objects.create(
-        company=invoice.company, kind=kind, invoice=invoice, customer_id=invoice.customer_id,
+        company=invoice.company,
+        kind=kind,
+        invoice=invoice,
+        customer_id=invoice.customer_id,
         payment=source if kind == Allocation.PAYMENT else None,
         credit_note=source if kind == Allocation.CREDIT_NOTE else None,
-        amount=amount, currency=invoice.currency, date=day, how=how, reason=reason,
+        amount=amount,
+        currency=invoice.currency,
+        date=day,
+        how=how,
+        reason=reason,
         bad_debt=bad_debt,
     )
     before = {"balance": invoice.balance, "status": invoice.status}
     refresh_invoice(invoice)
-    audit_record(company=invoice.company, actor=actor, action=f"allocation.{kind}",
-                 obj=allocation, before=before,
-                 after={"invoice": invoice.number, "amount": amount, "date": day,
-                        "balance": invoice.balance, "status": invoice.status, "user": str(user)})
+    audit_record(
+        company=invoice.company,
+        actor=actor,
+        action=f"allocation.{kind}",
+        obj=allocation,
+        before=before,
+        after={
+            "invoice": invoice.number,
+            "amount": amount,
+            "date": day,
+            "balance": invoice.balance,
+            "status": invoice.status,
+            "user": str(user),
+        },
+    )
     return allocation
 
 
@@ -99,11 +130,13 @@ def _check_receivable(invoice: Invoice, currency: str, customer_id: int | None) 
     if invoice.is_draft or invoice.kind == Invoice.CREDIT_NOTE:
         raise ValidationError(f"{invoice} is not an issued invoice.", field="invoice")
     if invoice.currency != currency:
-        raise ValidationError(f"Invoice {invoice.number} is in {invoice.currency}, not {currency}.",
-                              field="currency")
+        raise ValidationError(
+            f"Invoice {invoice.number} is in {invoice.currency}, not {currency}.", field="currency"
+        )
     if customer_id is not None and invoice.customer_id != customer_id:
-        raise ValidationError(f"Invoice {invoice.number} belongs to another customer.",
-                              field="invoice")
+        raise ValidationError(
+            f"Invoice {invoice.number} belongs to another customer.", field="invoice"
+        )
 
 
 def payment_record(
@@ -150,29 +183,65 @@ def payment_record(
         for invoice in locked:
             _check_receivable(invoice, currency, customer.pk)
         payment = Payment.objects.create(
-            company=company, customer=customer, date=date, amount=amount, currency=currency,
-            method=method, payer_name=payer_name, payer_iban=payer_iban, reference=reference,
-            source=source, unallocated=amount,
+            company=company,
+            customer=customer,
+            date=date,
+            amount=amount,
+            currency=currency,
+            method=method,
+            payer_name=payer_name,
+            payer_iban=payer_iban,
+            reference=reference,
+            source=source,
+            unallocated=amount,
         )
-        audit_record(company=company, actor=actor, action="payment.record", obj=payment,
-                     after={"amount": amount, "currency": currency, "date": date,
-                            "customer": customer.code, "reference": reference})
+        audit_record(
+            company=company,
+            actor=actor,
+            action="payment.record",
+            obj=payment,
+            after={
+                "amount": amount,
+                "currency": currency,
+                "date": date,
+                "customer": customer.code,
+                "reference": reference,
+            },
+        )
         shares, _ = balances.spread(amount, [(inv, inv.balance) for inv in locked])
         for invoice, share in shares:
-            _allocate(source=payment, kind=Allocation.PAYMENT, invoice=invoice, amount=share,
-                      day=max(date, invoice.issue_date), actor=actor, how=how)
+            _allocate(
+                source=payment,
+                kind=Allocation.PAYMENT,
+                invoice=invoice,
+                amount=share,
+                day=max(date, invoice.issue_date),
+                actor=actor,
+                how=how,
+            )
         if write_off_difference and locked:
             last = locked[-1]
             if ZERO < last.balance <= company.write_off_tolerance:
-                _write_off(last, last.balance, "Écart de règlement", False,
-                           max(date, last.issue_date), actor)
+                _write_off(
+                    last,
+                    last.balance,
+                    "Écart de règlement",
+                    False,
+                    max(date, last.issue_date),
+                    actor,
+                )
         refresh_payment(payment)
     return payment
 
 
 def allocation_create(
-    *, payment: Payment, invoice: Invoice, amount=None, day: date | None = None,
-    how: str = "manual", actor=None,
+    *,
+    payment: Payment,
+    invoice: Invoice,
+    amount=None,
+    day: date | None = None,
+    how: str = "manual",
+    actor=None,
 ) -> Allocation:
     """Use a payment's unallocated amount (customer credit) on an invoice.
 
@@ -188,26 +257,33 @@ def allocation_create(
         refresh_payment(payment)
         amount = _share(amount, payment.unallocated, invoice, payment.currency, "payment")
         day = max(day or clock.today(), payment.date, invoice.issue_date)
-        allocation = _allocate(source=payment, kind=Allocation.PAYMENT, invoice=invoice,
-                               amount=amount, day=day, actor=actor, how=how)
+        allocation = _allocate(
+            source=payment,
+            kind=Allocation.PAYMENT,
+            invoice=invoice,
+            amount=amount,
+            day=day,
+            actor=actor,
+            how=how,
+        )
         refresh_payment(payment)
     return allocation
 
 
 def _share(amount, available: Decimal, invoice: Invoice, currency: str, what: str) -> Decimal:
     """The amount to allocate: as asked, or as much as both sides allow."""
-    if amount is None:
-        amount = min(available, invoice.balance)
-    else:
-        amount = money(amount, currency)
+    amount = min(available, invoice.balance) if amount is None else money(amount, currency)
     if amount <= ZERO:
         raise ValidationError("Nothing to allocate: the amount must be positive.", field="amount")
     if amount > available:
-        raise Conflict(f"Only {available} {currency} of this {what} is left to allocate.",
-                       field="amount")
+        raise Conflict(
+            f"Only {available} {currency} of this {what} is left to allocate.", field="amount"
+        )
     if amount > invoice.balance:
-        raise Conflict(f"Invoice {invoice.number} has only {invoice.balance} {currency} left "
-                       "to pay.", field="amount")
+        raise Conflict(
+            f"Invoice {invoice.number} has only {invoice.balance} {currency} left to pay.",
+            field="amount",
+        )
     return amount
 
 
@@ -223,19 +299,38 @@ def credit_note_apply(
         refresh_invoice(note)
         amount = _share(amount, note.balance, invoice, note.currency, "credit note")
         day = max(day or clock.today(), note.issue_date, invoice.issue_date)
-        allocation = _allocate(source=note, kind=Allocation.CREDIT_NOTE, invoice=invoice,
-                               amount=amount, day=day, actor=actor)
+        allocation = _allocate(
+            source=note,
+            kind=Allocation.CREDIT_NOTE,
+            invoice=invoice,
+            amount=amount,
+            day=day,
+            actor=actor,
+        )
         refresh_invoice(note)
     return allocation
 
 
 def _write_off(invoice, amount, reason, bad_debt, day, actor) -> Allocation:
-    return _allocate(source=None, kind=Allocation.WRITE_OFF, invoice=invoice, amount=amount,
-                     day=day, actor=actor, reason=reason, bad_debt=bad_debt)
+    return _allocate(
+        source=None,
+        kind=Allocation.WRITE_OFF,
+        invoice=invoice,
+        amount=amount,
+        day=day,
+        actor=actor,
+        reason=reason,
+        bad_debt=bad_debt,
+    )
 
 
 def invoice_write_off(
-    *, invoice: Invoice, reason: str, amount=None, bad_debt: bool = False, actor=None,
+    *,
+    invoice: Invoice,
+    reason: str,
+    amount=None,
+    bad_debt: bool = False,
+    actor=None,
     day: date | None = None,
 ) -> Allocation:
     """Write off what is left (or `amount`) of an invoice, with a reason.
@@ -251,8 +346,11 @@ def invoice_write_off(
         amount = _share(amount, invoice.balance, invoice, invoice.currency, "balance")
         tolerance = invoice.company.write_off_tolerance
         if not bad_debt and amount > tolerance:
-            raise Conflict(f"{amount} {invoice.currency} is over the write-off tolerance "
-                           f"({tolerance}); record it as a bad debt instead.", field="amount")
+            raise Conflict(
+                f"{amount} {invoice.currency} is over the write-off tolerance "
+                f"({tolerance}); record it as a bad debt instead.",
+                field="amount",
+            )
         day = max(day or clock.today(), invoice.issue_date)
         return _write_off(invoice, amount, reason.strip(), bad_debt, day, actor)
 
@@ -280,10 +378,19 @@ def allocation_undo(*, allocation: Allocation, reason: str = "", actor=None) -> 
             refresh_payment(Payment.objects.select_for_update().get(pk=allocation.payment_id))
         if allocation.credit_note_id:
             refresh_invoice(Invoice.objects.get(pk=allocation.credit_note_id))
-        audit_record(company=invoice.company, actor=actor, action="allocation.undo",
-                     obj=allocation, before=before,
-                     after={"balance": invoice.balance, "status": invoice.status,
-                            "reason": reason, "undone_on": allocation.undone_on})
+        audit_record(
+            company=invoice.company,
+            actor=actor,
+            action="allocation.undo",
+            obj=allocation,
+            before=before,
+            after={
+                "balance": invoice.balance,
+                "status": invoice.status,
+                "reason": reason,
+                "undone_on": allocation.undone_on,
+            },
+        )
     return allocation
 
 
@@ -301,6 +408,11 @@ def payment_cancel(*, payment: Payment, reason: str, actor=None) -> Payment:
         payment.cancel_reason = reason
         payment.save(update_fields=["cancelled_on", "cancel_reason"])
         refresh_payment(payment)
-        audit_record(company=payment.company, actor=actor, action="payment.cancel", obj=payment,
-                     after={"reason": reason, "cancelled_on": payment.cancelled_on})
+        audit_record(
+            company=payment.company,
+            actor=actor,
+            action="payment.cancel",
+            obj=payment,
+            after={"reason": reason, "cancelled_on": payment.cancelled_on},
+        )
     return payment

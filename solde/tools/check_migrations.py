@@ -18,8 +18,10 @@ def main() -> int:
     try:
         call_command("makemigrations", "--check", "--dry-run", verbosity=1)
     except SystemExit as exc:
-        print("Models changed without a migration: run `solde manage makemigrations`.",
-              file=sys.stderr)
+        print(
+            "Models changed without a migration: run `solde manage makemigrations`.",
+            file=sys.stderr,
+        )
         return int(exc.code or 1)
     return 0
 
