@@ -17,7 +17,7 @@ from solde.audit.services import actor_parts, audit_record
 from solde.companies.models import Company
 from solde.core import balances, clock
 from solde.core.errors import Conflict, ValidationError
-from solde.core.money import ZERO, check_currency, money
+from solde.core.money import ZERO, check_currency, format_amount, money
 from solde.customers.models import Customer
 from solde.invoicing.models import Invoice
 from solde.payments.models import Allocation, Payment
@@ -78,6 +78,11 @@ def refresh_payment(payment: Payment) -> Payment:
     return payment
 
 
+def _state(invoice: Invoice) -> dict:
+    """The invoice's balance and status as the audit trail records them."""
+    return {"balance": format_amount(invoice.balance, invoice.currency), "status": invoice.status}
+
+
 def _allocate(
     *,
     source,
@@ -91,7 +96,6 @@ def _allocate(
     bad_debt: bool = False,
 ) -> Allocation:
     """Record one allocation on a locked invoice; the caller checked the amounts."""
-    user, _ = actor_parts(actor)
     allocation = Allocation.objects.create(
         company=invoice.company,
         kind=kind,
@@ -106,7 +110,7 @@ def _allocate(
         reason=reason,
         bad_debt=bad_debt,
     )
-    before = {"balance": invoice.balance, "status": invoice.status}
+    before = _state(invoice)
     refresh_invoice(invoice)
     audit_record(
         company=invoice.company,
@@ -118,9 +122,7 @@ def _allocate(
             "invoice": invoice.number,
             "amount": amount,
             "date": day,
-            "balance": invoice.balance,
-            "status": invoice.status,
-            "user": str(user),
+            **_state(invoice),
         },
     )
     return allocation
@@ -372,7 +374,7 @@ def allocation_undo(*, allocation: Allocation, reason: str = "", actor=None) -> 
         allocation.undone_by = user
         allocation.undo_reason = reason
         allocation.save(update_fields=["undone_on", "undone_at", "undone_by", "undo_reason"])
-        before = {"balance": invoice.balance, "status": invoice.status}
+        before = _state(invoice)
         refresh_invoice(invoice)
         if allocation.payment_id:
             refresh_payment(Payment.objects.select_for_update().get(pk=allocation.payment_id))
@@ -385,8 +387,7 @@ def allocation_undo(*, allocation: Allocation, reason: str = "", actor=None) -> 
             obj=allocation,
             before=before,
             after={
-                "balance": invoice.balance,
-                "status": invoice.status,
+                **_state(invoice),
                 "reason": reason,
                 "undone_on": allocation.undone_on,
             },
