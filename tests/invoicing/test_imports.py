@@ -84,7 +84,7 @@ def test_dry_run_writes_nothing(company, tmp_path):
 BROKEN = {
     "wrong date": (INVOICES.replace("15/02/2026", "31/02/2026"), 3, "Date"),
     "text in an amount": (INVOICES.replace("99,99", "99,9x"), 4, "Montant HT"),
-    "missing column": (INVOICES.replace("Montant TTC", "Total"), 1, "total_incl_tax"),
+    "missing column": (INVOICES.replace("Montant TTC", "Montant"), 1, "total_incl_tax"),
 }
 
 
