@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from solde.companies.models import ApiToken
@@ -26,3 +27,18 @@ class TokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return 'Bearer realm="api"'
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    """How the OpenAPI schema describes the API keys."""
+
+    target_class = "solde.api.authentication.TokenAuthentication"
+    name = "apiKey"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An API key (sk_…) made "
+            "with `solde token create`; it acts for one user in one company.",
+        }

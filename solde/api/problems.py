@@ -74,6 +74,9 @@ def _flatten(detail, prefix: str = "") -> list[tuple[str, str]]:
     if isinstance(detail, dict):
         out = []
         for key, value in detail.items():
+            if isinstance(key, int):  # a list's errors, keyed by position
+                out += _flatten(value, f"{prefix}[{key}]")
+                continue
             name = key if key != "non_field_errors" else ""
             out += _flatten(value, f"{prefix}.{name}" if prefix and name else prefix or name)
         return out

@@ -169,6 +169,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["solde.api.permissions.CompanyMember"],
     "DEFAULT_PAGINATION_CLASS": "solde.api.pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": [],
+    "DEFAULT_PARSER_CLASSES": ["solde.api.parsers.DecimalJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "solde.api.problems.exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
@@ -183,6 +184,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "InvoiceKindEnum": "solde.invoicing.models.Invoice.KIND_CHOICES",
+        "AllocationKindEnum": "solde.payments.models.Allocation.KIND_CHOICES",
+        "CustomerKindEnum": "solde.customers.models.Customer.KIND_CHOICES",
+    },
 }
 
 LOGGING = {
