@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 
 from solde.audit.services import audit_record
 from solde.companies.models import Company
-from solde.core import clock, numbering, terms
+from solde.core import clock, numbering, tax, terms
 from solde.core.errors import Conflict, ValidationError
 from solde.core.money import ZERO, check_currency
 from solde.customers.models import Customer
@@ -49,36 +49,59 @@ def _check_draft(invoice: Invoice) -> None:
         )
 
 
-def _set_content(invoice: Invoice, lines: list[dict] | None, allowance_charges: list[dict] | None):
-    """Replace lines and document allowances/charges of a draft; recompute its totals."""
+def _set_content(
+    invoice: Invoice, lines: list[dict] | None, allowance_charges: list[dict] | None
+) -> None:
+    """Replace (when given) the lines and document allowances/charges of a draft, set its
+    totals, and save it: the totals are computed before anything is written."""
     currency = invoice.currency
+    new_lines = new_rows = None
     if lines is not None:
-        parsed = [documents.parse_line(line, i, currency) for i, line in enumerate(lines)]
-        invoice.lines.all().delete()
-        InvoiceLine.objects.bulk_create(InvoiceLine(invoice=invoice, **f) for f in parsed)
+        new_lines = [
+            InvoiceLine(**documents.parse_line(line, i, currency)) for i, line in enumerate(lines)
+        ]
     if allowance_charges is not None:
-        parsed = [
-            documents.parse_allowance_charge(row, i, currency)
+        new_rows = [
+            InvoiceAllowanceCharge(**documents.parse_allowance_charge(row, i, currency))
             for i, row in enumerate(allowance_charges)
         ]
-        invoice.allowance_charges.all().delete()
-        InvoiceAllowanceCharge.objects.bulk_create(
-            InvoiceAllowanceCharge(invoice=invoice, **f) for f in parsed
-        )
-    _recompute(invoice)
+    existing = invoice.pk is not None
+    line_rows = new_lines if new_lines is not None else list(invoice.lines.all())
+    charge_rows = (
+        new_rows
+        if new_rows is not None
+        else (list(invoice.allowance_charges.all()) if existing else [])
+    )
+    _recompute(invoice, line_rows, charge_rows)
+    invoice.save()
+    if new_lines is not None:
+        if existing:
+            invoice.lines.all().delete()
+        for line in new_lines:
+            line.invoice = invoice
+        InvoiceLine.objects.bulk_create(new_lines)
+    elif line_rows:
+        InvoiceLine.objects.bulk_update(line_rows, ["net_amount"])
+    if new_rows is not None:
+        if existing:
+            invoice.allowance_charges.all().delete()
+        for row in new_rows:
+            row.invoice = invoice
+        InvoiceAllowanceCharge.objects.bulk_create(new_rows)
 
 
-def _recompute(invoice: Invoice):
-    lines = list(invoice.lines.all())
-    totals = documents.totals_of(lines, invoice.allowance_charges.all(), invoice.currency)
+def _recompute(invoice: Invoice, lines=None, allowance_charges=None) -> tax.Totals:
+    """Set the invoice's totals (and its lines' nets, in memory) from its content."""
+    if lines is None:
+        lines = list(invoice.lines.all())
+    if allowance_charges is None:
+        allowance_charges = list(invoice.allowance_charges.all())
+    totals = documents.totals_of(lines, allowance_charges, invoice.currency)
     for line, net in zip(lines, totals.line_nets, strict=True):
-        if line.net_amount != net:
-            line.net_amount = net
-            line.save(update_fields=["net_amount"])
+        line.net_amount = net
     invoice.total_excl_tax = totals.tax_exclusive
     invoice.total_tax = totals.tax_total
     invoice.total = totals.tax_inclusive
-    invoice.save()
     return totals
 
 
@@ -112,9 +135,7 @@ def invoice_create(
         raise ValidationError("This customer belongs to another company.", field="customer")
     fields = _draft_fields({"currency": company.currency, **fields})
     with transaction.atomic():
-        invoice = Invoice.objects.create(
-            company=company, customer=customer, kind=kind, origin=origin, **fields
-        )
+        invoice = Invoice(company=company, customer=customer, kind=kind, origin=origin, **fields)
         _set_content(invoice, lines, allowance_charges or [])
         audit_record(
             company=company,
@@ -338,7 +359,7 @@ def credit_note_create(
     else:
         allowance_charges = []
     with transaction.atomic():
-        note = Invoice.objects.create(
+        note = Invoice(
             company=invoice.company,
             customer=invoice.customer,
             kind=Invoice.CREDIT_NOTE,
@@ -406,7 +427,7 @@ def invoice_deduct_deposit(*, invoice: Invoice, deposit: Invoice, actor=None) ->
                 vat_rate=group.rate,
                 exemption_reason=documents.DEFAULT_EXEMPTIONS.get(group.category, ""),
             )
-        _recompute(locked)
+        _set_content(locked, None, None)
         audit_record(
             company=locked.company,
             actor=actor,
