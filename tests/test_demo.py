@@ -22,7 +22,7 @@ TODAY = date(2026, 11, 20)
 
 @pytest.fixture
 def demo():
-    return demo_create(slug="demo", today=TODAY, customers=15, invoices=120, seed=7)
+    return demo_create(slug="demo", today=TODAY, customers=25, invoices=250, seed=7)
 
 
 def test_users_can_sign_in(demo):
