@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
+
+from django.db.models import QuerySet
+
 from solde.companies.models import Company
 from solde.core.errors import NotFound
 
@@ -11,3 +15,15 @@ def company_get(*, slug: str) -> Company:
     if company is None:
         raise NotFound(f"No company {slug!r}.", field="company")
     return company
+
+
+def by_ref(rows: QuerySet, ref: str, *, what: str, other_field: str | None = None):
+    """One row of a company-scoped queryset by UUID, or else by another unique field
+    (a customer's code, an invoice's number). Anything else is not found."""
+    try:
+        found = rows.filter(public_id=uuid.UUID(str(ref))).first()
+    except ValueError:
+        found = rows.filter(**{other_field: ref}).first() if other_field else None
+    if found is None:
+        raise NotFound(f"No {what} {ref!r}.", field=what)
+    return found

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.db.models import Q, QuerySet
 
 from solde.companies.models import Company
-from solde.core.errors import NotFound
+from solde.companies.queries import by_ref
 from solde.customers.models import Customer
 
 
@@ -24,11 +22,4 @@ def customer_list(*, company: Company, search: str = "", segment: str = "") -> Q
 
 def customer_get(*, company: Company, ref: str) -> Customer:
     """By UUID or by external code; another company's customer is not found."""
-    rows = Customer.objects.for_company(company)
-    try:
-        found = rows.filter(public_id=uuid.UUID(str(ref))).first()
-    except ValueError:
-        found = rows.filter(code=ref).first()
-    if found is None:
-        raise NotFound(f"No customer {ref!r}.", field="customer")
-    return found
+    return by_ref(Customer.objects.for_company(company), ref, what="customer", other_field="code")

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 
 from django.db.models import Q, QuerySet
 
 from solde.companies.models import Company
+from solde.companies.queries import by_ref
 from solde.core import clock
-from solde.core.errors import NotFound, ValidationError
+from solde.core.errors import ValidationError
 from solde.invoicing.models import Invoice, Quote
 
 STATUSES = {
@@ -88,21 +88,9 @@ def invoice_list(
 def invoice_get(*, company: Company, ref: str) -> Invoice:
     """By UUID or by number; another company's invoice is not found."""
     rows = Invoice.objects.for_company(company).select_related("customer", "company")
-    try:
-        found = rows.filter(public_id=uuid.UUID(str(ref))).first()
-    except ValueError:
-        found = rows.filter(number=ref).first()
-    if found is None:
-        raise NotFound(f"No invoice {ref!r}.", field="invoice")
-    return found
+    return by_ref(rows, ref, what="invoice", other_field="number")
 
 
 def quote_get(*, company: Company, ref: str) -> Quote:
     rows = Quote.objects.for_company(company).select_related("customer")
-    try:
-        found = rows.filter(public_id=uuid.UUID(str(ref))).first()
-    except ValueError:
-        found = rows.filter(number=ref).first()
-    if found is None:
-        raise NotFound(f"No quote {ref!r}.", field="quote")
-    return found
+    return by_ref(rows, ref, what="quote", other_field="number")

@@ -23,6 +23,7 @@ from solde.payments.queries import (
     allocation_list,
     customer_balances,
     invoices_as_of,
+    payment_get,
     payment_list,
 )
 
@@ -192,18 +193,8 @@ class AllocationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Compan
         if params.get("invoice"):
             rows = rows.filter(invoice=invoice_get(company=self.company, ref=params["invoice"]))
         if params.get("payment"):
-            rows = rows.filter(payment__public_id=self._uuid(params["payment"], "payment"))
+            rows = rows.filter(payment=payment_get(company=self.company, ref=params["payment"]))
         return rows.order_by("date", "id")
-
-    def _uuid(self, text: str, field: str):
-        import uuid
-
-        from solde.core.errors import ValidationError
-
-        try:
-            return uuid.UUID(text)
-        except ValueError as exc:
-            raise ValidationError(f"{field}: {text!r} is not an id.", field=field) from exc
 
     @extend_schema(request=UndoInput, responses=AllocationSerializer)
     @action(detail=True, methods=["post"])

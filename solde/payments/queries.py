@@ -9,8 +9,6 @@ For a customer at the end of day D, per currency:
 
 from __future__ import annotations
 
-import uuid
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -19,7 +17,7 @@ from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum,
 from django.db.models.functions import Coalesce
 
 from solde.companies.models import Company
-from solde.core.errors import NotFound
+from solde.companies.queries import by_ref
 from solde.core.money import ZERO, quantize
 from solde.invoicing.models import Invoice
 from solde.payments.models import Allocation, Payment
@@ -140,7 +138,7 @@ def allocation_list(*, company: Company, include_undone: bool = True) -> QuerySe
 
 
 def allocation_get(*, company: Company, ref: str) -> Allocation:
-    return _by_uuid(allocation_list(company=company), ref, "allocation")
+    return by_ref(allocation_list(company=company), ref, what="allocation")
 
 
 def payment_list(*, company: Company) -> QuerySet[Payment]:
@@ -148,21 +146,4 @@ def payment_list(*, company: Company) -> QuerySet[Payment]:
 
 
 def payment_get(*, company: Company, ref: str) -> Payment:
-    return _by_uuid(payment_list(company=company), ref, "payment")
-
-
-def _by_uuid(rows: QuerySet, ref: str, what: str):
-    try:
-        found = rows.filter(public_id=uuid.UUID(str(ref))).first()
-    except ValueError:
-        found = None
-    if found is None:
-        raise NotFound(f"No {what} {ref!r}.", field=what)
-    return found
-
-
-def balances_by_customer(rows: list[CustomerBalance]) -> dict[int, dict[str, CustomerBalance]]:
-    grouped: dict[int, dict[str, CustomerBalance]] = defaultdict(dict)
-    for row in rows:
-        grouped[row.customer_id][row.currency] = row
-    return grouped
+    return by_ref(payment_list(company=company), ref, what="payment")
