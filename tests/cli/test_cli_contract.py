@@ -162,3 +162,46 @@ def test_bad_input_exits_1_and_usage_errors_exit_2(solde):
         check=False,
     )
     assert bad_line.returncode == 1 and "DESCRIPTION|QTY" in bad_line.stderr
+
+
+def test_drafts_credit_notes_and_customer_imports(solde, tmp_path):
+    solde("company", "create", "acme", "--name", "ACME SAS")
+    clients = tmp_path / "clients.csv"
+    clients.write_text("Code client;Raison sociale;Ville\nC1;Boulangerie Martin;Lyon\n")
+    imported = _json(solde("import", "customers", str(clients), "--company", "acme", "--json"))
+    assert (imported["created"], imported["rows"]) == (1, 1)
+    draft = _json(
+        solde(
+            "invoice",
+            "create",
+            "--company",
+            "acme",
+            "--customer",
+            "C1",
+            "--line",
+            "Pain|100|1,20|5.5",
+            "--json",
+        )
+    )
+    assert (draft["number"], draft["status"]) == ("", "draft")
+    issued = _json(solde("invoice", "issue", draft["id"], "--company", "acme", "--json"))
+    assert (issued["number"], issued["total"]) == ("FA-2026-00001", "126.60")
+    note = _json(
+        solde(
+            "invoice",
+            "credit-note",
+            "FA-2026-00001",
+            "--company",
+            "acme",
+            "--reason",
+            "Erreur de quantité",
+            "--json",
+        )
+    )
+    assert (note["number"], note["corrects"], note["total"]) == (
+        "AV-2026-00001",
+        "FA-2026-00001",
+        "126.60",
+    )
+    shown = _json(solde("invoice", "show", "FA-2026-00001", "--company", "acme", "--json"))
+    assert (shown["balance"], shown["status"]) == ("0.00", "cancelled")
