@@ -1,12 +1,16 @@
 """A realistic French demo company, made through the real services.
 
-`demo_create()` builds "Atelier Lumière SAS": about 300 customers with their own payment
-habits, 3,000 invoices over the two years before today, payments on time, late, partial,
-grouped or excessive, a few deposits, credit notes, write-offs and disputes.
+`demo_create()` builds "Atelier Lumière SAS", a lighting design studio in Lyon: about 300
+customers (PME, grands comptes, associations, particuliers) with their own payment habits,
+3,000 invoices over the two years before today, payments early, late, partial, grouped or
+excessive, a few deposits deducted on final invoices, credit notes, write-offs and disputes.
 
-Sign in as demo@solde.test (owner) or compta@solde.test (accountant), password
-"demo-solde". Everything is played in date order with the clock set to each event's
-day, so numbering stays chronological and every balance at a past date is real history.
+Sign in as demo@solde.test (owner) or compta@solde.test (accountant), password "demo-solde".
+
+Everything is played as a timeline in date order, each event with the clock frozen at its
+day: invoices are issued in date order (so numbers stay chronological and gapless), and a
+payment is recorded on the day it arrives, so every balance at a past date is real history.
+Nothing is written by hand: every row comes from a service, through the same rules as a user.
 """
 
 from __future__ import annotations
@@ -36,106 +40,103 @@ from solde.invoicing.services import (
     invoice_dispute,
     invoice_issue,
 )
-from solde.payments.services import payment_record
+from solde.payments.services import invoice_write_off, payment_record
 
 PASSWORD = "demo-solde"
-TRADES = [
-    "Boulangerie",
-    "Transports",
-    "Cabinet",
-    "Menuiserie",
-    "Studio",
-    "Garage",
-    "Pharmacie",
-    "Librairie",
-    "Imprimerie",
-    "Agence",
-    "Atelier",
-    "Fromagerie",
-    "Plomberie",
-    "Électricité",
-    "Hôtel",
-    "Restaurant",
-    "Domaine",
-    "Clinique",
-]
-NAMES = [
-    "Martin",
-    "Bernard",
-    "Dubois",
-    "Thomas",
-    "Robert",
-    "Richard",
-    "Petit",
-    "Durand",
-    "Leroy",
-    "Moreau",
-    "Simon",
-    "Laurent",
-    "Lefebvre",
-    "Michel",
-    "Garcia",
-    "David",
-    "Bertrand",
-    "Roux",
-    "Vincent",
-    "Fournier",
-    "Morel",
-    "Girard",
-    "André",
-    "Mercier",
-]
+USERS = (("demo@solde.test", "owner"), ("compta@solde.test", "accountant"))
+ACTOR = "demo"
+CENT = Decimal("0.01")
+
+TRADES = (
+    "Boulangerie Transports Cabinet Menuiserie Studio Garage Pharmacie Librairie Imprimerie "
+    "Agence Fromagerie Plomberie Électricité Hôtel Restaurant Domaine Clinique Galerie "
+    "Architectes Brasserie Optique Bijouterie Fleuriste Charpente Concept-store"
+).split()
+SURNAMES = (
+    "Martin Bernard Dubois Thomas Robert Richard Petit Durand Leroy Moreau Simon Laurent "
+    "Lefebvre Michel Garcia David Bertrand Roux Vincent Fournier Morel Girard André Mercier "
+    "Bonnet Dupont Lambert Fontaine Rousseau Blanc Guérin Faure Chevalier Gauthier Perrin"
+).split()
+FIRST_NAMES = "Jean Marie Luc Claire Paul Sophie Nicolas Camille Julien Élodie Hugo Inès".split()
 CITIES = [
-    ("69001", "Lyon"),
-    ("75011", "Paris"),
-    ("13002", "Marseille"),
-    ("33000", "Bordeaux"),
-    ("44000", "Nantes"),
-    ("59000", "Lille"),
-    ("31000", "Toulouse"),
-    ("67000", "Strasbourg"),
-    ("35000", "Rennes"),
-    ("06000", "Nice"),
-    ("21000", "Dijon"),
-    ("63000", "Clermont"),
+    ("69002", "Lyon"), ("69100", "Villeurbanne"), ("75011", "Paris"), ("75008", "Paris"),
+    ("13002", "Marseille"), ("33000", "Bordeaux"), ("44000", "Nantes"), ("59000", "Lille"),
+    ("31000", "Toulouse"), ("67000", "Strasbourg"), ("35000", "Rennes"), ("06000", "Nice"),
+    ("21000", "Dijon"), ("63000", "Clermont-Ferrand"), ("38000", "Grenoble"), ("42000", "Saint-Étienne"),
+    ("74000", "Annecy"), ("49000", "Angers"), ("37000", "Tours"), ("34000", "Montpellier"),
+]  # fmt: skip
+STREETS = ["rue de la République", "avenue Jean Jaurès", "boulevard Gambetta", "rue Victor Hugo",
+           "place Bellecour", "rue du Commerce", "quai Saint-Antoine", "rue des Tanneurs"]  # fmt: skip
+FORMS = ["SARL", "SARL", "SAS", "SAS", "SA", "EURL", "SASU"]
+BANKS = ["30004", "30003", "20041", "10278", "30002", "10107", "18206", "11315", "30006"]
+
+# description, unit (UN/ECE rec. 20), unit price range in euros, VAT rate, weight.
+BUSINESS_LINES = [
+    ("Conception lumière — journée de studio", "DAY", (450, 750), "20", 6),
+    ("Étude photométrique et plans d'implantation", "LS", (600, 1800), "20", 3),
+    ("Installation de luminaires", "HUR", (45, 75), "20", 8),
+    ("Suspension LED sur mesure", "C62", (120, 480), "20", 5),
+    ("Spot encastrable LED 3000 K", "C62", (18, 65), "20", 6),
+    ("Ruban LED haute densité", "MTR", (12, 35), "20", 4),
+    ("Contrat de maintenance annuel", "LS", (300, 1200), "20", 3),
+    ("Mise en lumière de vitrine", "LS", (800, 3500), "20", 2),
+    ("Location de matériel scénique", "DAY", (90, 350), "20", 2),
+    ("Frais de déplacement", "C62", (30, 120), "20", 4),
+    ("Rénovation de l'éclairage d'un logement de plus de 2 ans", "HUR", (45, 65), "10", 2),
+    ("Ouvrage « Éclairer l'architecture »", "C62", (29, 45), "5.5", 1),
 ]
-FORMS = ["SARL", "SAS", "SA", "EURL", "SASU"]
-CATALOGUE = [  # description, unit price range, VAT rate
-    ("Conception d'éclairage (jour)", (450, 750), "20"),
-    ("Installation luminaires (heure)", (45, 75), "20"),
-    ("Luminaire suspendu LED", (120, 480), "20"),
-    ("Maintenance annuelle", (300, 1200), "20"),
-    ("Déplacement", (30, 120), "20"),
-    ("Rénovation éclairage logement", (200, 900), "10"),
-    ("Ampoules basse consommation (lot)", (12, 40), "5.5"),
-    ("Étude photométrique", (600, 1800), "20"),
+HOME_LINES = [
+    ("Rénovation de l'éclairage d'un logement de plus de 2 ans", "HUR", (45, 65), "10", 6),
+    ("Fourniture et pose de luminaires (logement)", "C62", (80, 300), "10", 5),
+    ("Frais de déplacement", "C62", (30, 60), "20", 2),
+    ("Ouvrage « Éclairer l'architecture »", "C62", (29, 45), "5.5", 1),
 ]
-SEGMENTS = ["PME", "PME", "PME", "Grand compte", "Association"]
+
+# fate: (share of the invoices, at least, issued between this many days ago and that many)
+FATES = {
+    "credit_full": (0.006, 1, 30, 730),
+    "credit_partial": (0.009, 1, 30, 730),
+    "dispute": (0.01, 2, 45, 400),
+    "partial": (0.01, 2, 45, 300),  # one instalment paid, the rest still awaited
+    "overpaid": (0.006, 1, 60, 730),
+    "gap": (0.015, 1, 60, 730),  # paid a few cents short, the gap written off
+    "bad_debt": (0.002, 1, 400, 730),
+}
 
 
 def _siren(rng: random.Random) -> str:
-    base = f"{rng.randrange(10**7, 10**8):08d}"
+    base = f"{rng.randrange(10**7, 10**8):08d}"  # never starts with 0: looks like a real one
     return base + luhn.calc_check_digit(base)
 
 
 def _siret(siren: str, rng: random.Random) -> str:
-    base = siren + f"{rng.randrange(1, 99):04d}"
+    base = siren + f"{rng.randrange(1, 99):04d}"  # NIC: establishment number + Luhn key
     return base + luhn.calc_check_digit(base)
 
 
 def _vat(siren: str) -> str:
+    """FR + the key of stdnum.fr.tva for a SIREN: (12 + 3 × (SIREN mod 97)) mod 97."""
     return f"FR{(12 + 3 * (int(siren) % 97)) % 97:02d}{siren}"
 
 
-@dataclass
+def _iban(rng: random.Random, bank: str | None = None) -> IBAN:
+    return IBAN.generate(
+        "FR",
+        bank_code=bank or rng.choice(BANKS),
+        branch_code=f"{rng.randrange(10**5):05d}",
+        account_code=f"{rng.randrange(10**11):011d}",
+    )
+
+
+@dataclass(frozen=True)
 class Habit:
-    """How a customer pays: days after the due date (negative: early), and how reliably."""
+    """How a customer pays: days after the due date (negative: early), and how often never."""
 
     delay: tuple[int, int]
     never: float
 
 
-HABITS = [Habit((-10, 0), 0.0), Habit((-2, 25), 0.01), Habit((20, 90), 0.2)]
+GOOD, AVERAGE, BAD = Habit((-12, -1), 0.0), Habit((-3, 25), 0.0), Habit((30, 90), 0.25)
 
 
 @dataclass(order=True)
@@ -149,21 +150,26 @@ class Event:
 class DemoBuilder:
     def __init__(self, rng: random.Random, today: date, customers: int, invoices: int):
         self.rng, self.today = rng, today
+        self.start = today - timedelta(days=730)
         self.customer_count, self.invoice_count = customers, invoices
         self.events: list[Event] = []
-        self.sequence = 0
+        self.order = 0
         self.habits: dict[int, Habit] = {}
+        self.ibans: dict[int, str] = {}
+        self.reserved: set[int] = set()  # invoices kept out of grouped payments
 
     def add(self, day: date, kind: str, **data) -> None:
+        """Plan an event; what would happen after today does not happen."""
         if day <= self.today:
-            self.sequence += 1
-            heapq.heappush(self.events, Event(day, self.sequence, kind, data))
+            self.order += 1
+            heapq.heappush(self.events, Event(day, self.order, kind, data))
 
-    # -- the company and its customers ---------------------------------------------------
+    # -- the company and its customers -----------------------------------------------------
 
     def company(self, slug: str) -> Company:
         rng = self.rng
         siren = _siren(rng)
+        iban = _iban(rng, bank="30004")
         company = company_create(
             slug=slug,
             name="Atelier Lumière SAS",
@@ -177,266 +183,273 @@ class DemoBuilder:
             postal_code="69002",
             city="Lyon",
             email="factures@atelier-lumiere.test",
-            iban=str(IBAN.generate("FR", bank_code="30006", account_code="00011234567")),
-            bic="AGRIFRPP",
+            iban=iban.compact,
+            bic=str(iban.bic),
+            payment_terms_days=30,
             early_payment_discount="Pas d'escompte pour paiement anticipé",
-            actor="demo",
+            actor=ACTOR,
         )
-        for email, role in (("demo@solde.test", "owner"), ("compta@solde.test", "accountant")):
-            user_create(email=email, company=company, role=role, password=PASSWORD, actor="demo")
+        for email, role in USERS:
+            user_create(email=email, company=company, role=role, password=PASSWORD, actor=ACTOR)
         return company
+
+    def _identity(self) -> tuple[str, dict]:
+        """A customer's name and the fields that go with it."""
+        rng = self.rng
+        surname, (_, city) = rng.choice(SURNAMES), rng.choice(CITIES)
+        roll = rng.random()
+        if roll < 0.06:
+            return f"{rng.choice(FIRST_NAMES)} {surname}", {"kind": "person", "segment": "Particulier"}
+        if roll < 0.12:
+            name = rng.choice([f"Association culturelle de {city}", f"Comité des fêtes de {city}",
+                               f"Théâtre {surname}", f"Club sportif {surname}"])  # fmt: skip
+            return name, {"segment": "Association"}
+        if roll < 0.2:
+            name = rng.choice([f"Groupe {surname}", f"{surname} Industries", f"Hôtels {surname}"])
+            return f"{name} {rng.choice(['SA', 'SAS'])}", {"segment": "Grand compte"}
+        trade, other = rng.choice(TRADES), rng.choice(SURNAMES)
+        name = rng.choice([f"{trade} {surname}", f"{trade} {surname} & Fils",
+                           f"{trade} {surname}-{other}", f"{trade} de {city}"])  # fmt: skip
+        return f"{name} {rng.choice(FORMS)}", {"segment": "PME"}
 
     def customers(self, company: Company) -> list[Customer]:
         rng, made = self.rng, []
         for n in range(1, self.customer_count + 1):
+            name, fields = self._identity()
             postal, city = rng.choice(CITIES)
-            person = rng.random() < 0.05
-            surname = rng.choice(NAMES)
-            if person:
-                name = f"{rng.choice(['Jean', 'Marie', 'Luc', 'Claire', 'Paul'])} {surname}"
-                fields = {"kind": "person", "segment": "Particulier"}
-            else:
+            ibans = []
+            if fields.get("kind") != "person":
                 siren = _siren(rng)
-                name = f"{rng.choice(TRADES)} {surname} {rng.choice(FORMS)}"
-                fields = {
-                    "siren": siren,
-                    "vat_number": _vat(siren),
-                    "segment": rng.choice(SEGMENTS),
-                }
-                if rng.random() < 0.15:
-                    fields["payment_terms_days"] = rng.choice([45, 60])
-            slug = surname.lower().replace("é", "e").replace("è", "e")
+                fields.update(siren=siren, siret=_siret(siren, rng), vat_number=_vat(siren))
+                if rng.random() < 0.2:
+                    fields["payment_terms_days"] = rng.choice([30, 45, 60])
+                if rng.random() < 0.5:
+                    ibans = [_iban(rng).compact]
+            domain = "".join(c for c in name.lower().split()[-2] if c.isalnum() and c.isascii())
             customer = customer_create(
                 company=company,
                 code=f"CLI{n:04d}",
                 name=name,
-                city=city,
+                address=f"{rng.randrange(1, 120)} {rng.choice(STREETS)}",
                 postal_code=postal,
-                address=f"{rng.randrange(1, 120)} avenue {rng.choice(NAMES)}",
-                email=f"compta@{slug}{n}.test",
-                actor="demo",
+                city=city,
+                email=f"compta@{domain or 'client'}{n}.test",
+                ibans=ibans,
+                actor=ACTOR,
                 **fields,
             )
-            if rng.random() < 0.2:
+            if fields.get("kind") != "person" and rng.random() < 0.15:
+                first = rng.choice(FIRST_NAMES)
                 contact_add(
                     customer=customer,
-                    email=f"direction@{slug}{n}.test",
-                    name=f"Direction {surname}",
-                    role="Direction",
+                    email=f"{first.lower().replace('é', 'e')}@{domain or 'client'}{n}.test",
+                    name=f"{first} {rng.choice(SURNAMES)}",
+                    role=rng.choice(["Direction", "Achats", "Comptabilité fournisseurs"]),
                 )
-            self.habits[customer.pk] = rng.choices(HABITS, weights=[40, 45, 15])[0]
+            if ibans:
+                self.ibans[customer.pk] = ibans[0]
             made.append(customer)
+        # 40 % pay early, 45 % a little late, 15 % (at least one) very late or never.
+        order = rng.sample(made, len(made))
+        good, bad = round(0.4 * len(made)), max(1, round(0.15 * len(made)))
+        for i, customer in enumerate(order):
+            habit = GOOD if i < good else (BAD if i >= len(made) - bad else AVERAGE)
+            self.habits[customer.pk] = AVERAGE if customer.kind == "person" and habit is BAD else habit
         return made
 
-    # -- the plan of what happens when ---------------------------------------------------
+    # -- the plan of what happens when -----------------------------------------------------
 
-    def plan(self, customers: list[Customer]) -> None:
+    def _lines(self, customer: Customer) -> list[dict]:
         rng = self.rng
-        start = self.today - timedelta(days=730)
-        days = sorted(start + timedelta(days=rng.randrange(730)) for _ in range(self.invoice_count))
-        weights = [rng.paretovariate(1.5) for _ in customers]  # a few big customers
-        for day in days:
+        catalogue = HOME_LINES if customer.kind == "person" else BUSINESS_LINES
+        lines = []
+        for _ in range(rng.choice([1, 1, 2, 2, 3, 4])):
+            description, unit, (low, high), rate, _ = rng.choices(
+                catalogue, weights=[row[4] for row in catalogue]
+            )[0]
+            quantity = rng.choice([1, 1, 2, 3, 4, 6, 8, 12] if unit != "LS" else [1])
+            line = {
+                "description": description,
+                "unit": unit,
+                "quantity": str(quantity),
+                "unit_price": str(Decimal(rng.randrange(low * 100, high * 100)) / 100),
+                "vat_rate": rate,
+            }
+            if rng.random() < 0.06:
+                line["discount_percent"] = str(rng.choice([5, 10, 15]))
+            lines.append(line)
+        return lines
+
+    def plan(self, customers: list[Customer]) -> int:
+        """Plan every document; return how many there are, for the progress bar."""
+        rng = self.rng
+        projects = min(max(1, self.invoice_count // 300), self.invoice_count // 2)
+        count = self.invoice_count - 2 * projects  # each project: a deposit and a final invoice
+        days = []
+        for _ in range(count):
+            day = self.start + timedelta(days=rng.randrange(1, 731))
+            days.append(day + timedelta(days=8 - day.isoweekday()) if day.weekday() >= 5 else day)  # Monday
+        days = sorted(min(day, self.today) for day in days)
+        fates: dict[int, str] = {}
+        for fate, (share, least, young, old) in FATES.items():
+            eligible = [
+                i for i, d in enumerate(days) if young <= (self.today - d).days <= old and i not in fates
+            ]
+            for i in rng.sample(eligible, min(len(eligible), max(least, round(share * count)))):
+                fates[i] = fate
+        weights = [
+            rng.paretovariate(1.5) * (4 if c.segment == "Grand compte" else 1) for c in customers
+        ]  # a few customers weigh a lot
+        for i, day in enumerate(days):
             customer = rng.choices(customers, weights=weights)[0]
-            lines = []
-            for _ in range(rng.choice([1, 1, 2, 2, 3, 4])):
-                description, (low, high), rate = rng.choice(CATALOGUE)
-                line = {
-                    "description": description,
-                    "vat_rate": rate,
-                    "quantity": str(rng.choice([1, 1, 1, 2, 3, 5, 8])),
-                    "unit_price": str(Decimal(rng.randrange(low * 100, high * 100)) / 100),
-                }
-                if rng.random() < 0.08:
-                    line["discount_percent"] = str(rng.choice([5, 10, 15]))
-                lines.append(line)
-            self.add(day, "invoice", customer=customer, lines=lines)
-        for _ in range(max(1, self.invoice_count // 300)):
-            day = start + timedelta(days=rng.randrange(600))
-            customer = rng.choices(customers, weights=weights)[0]
-            self.add(day, "project", customer=customer, price=rng.randrange(3000, 12000))
+            self.add(day, "invoice", customer=customer, lines=self._lines(customer), fate=fates.get(i))
+        companies = [c for c in customers if c.kind == "company"] or customers
+        for _ in range(projects):
+            day = self.start + timedelta(days=rng.randrange(1, 600))
+            customer = rng.choice(companies)
+            self.add(day, "project", customer=customer, price=rng.randrange(30, 120) * 100)
+        return count + 2 * projects
 
     # -- playing it -------------------------------------------------------------------------
 
-    def play(self, company: Company, progress: Callable[[int, int], None] | None) -> None:
-        self.company_row = company
-        total = len(self.events)
-        done = 0
+    def play(self, company: Company, total: int, progress: Callable[[int, int], None] | None):
+        self.company_row, done = company, 0
         while self.events:
             event = heapq.heappop(self.events)
             with clock.frozen(event.day):
                 getattr(self, f"on_{event.kind}")(event.day, **event.data)
-            done += 1
-            if progress and done % 50 == 0:
-                progress(done, done + len(self.events))
+            if event.kind in {"invoice", "project"}:
+                done += 1
+                if progress and done % 25 == 0:
+                    progress(min(done, total), total)
         if progress:
             progress(total, total)
 
-    def on_invoice(
-        self,
-        day: date,
-        customer: Customer,
-        lines: list[dict],
-        kind: str = "invoice",
-        deposit: Invoice | None = None,
-    ) -> None:
+    def on_invoice(self, day, customer, lines, fate=None, deposit=None, purchase_order="") -> None:
         invoice = invoice_create(
             company=self.company_row,
             customer=customer,
             lines=lines,
-            kind=kind,
             origin="demo",
-            actor="demo",
+            actor=ACTOR,
+            purchase_order=purchase_order
+            or (f"BC-{day:%y%m}-{self.rng.randrange(100, 999)}" if customer.segment == "Grand compte" else ""),
         )
         if deposit is not None:
-            invoice = invoice_deduct_deposit(invoice=invoice, deposit=deposit, actor="demo")
-        invoice = invoice_issue(invoice=invoice, issue_date=day, actor="demo")
-        self.after_issue(invoice)
+            invoice = invoice_deduct_deposit(invoice=invoice, deposit=deposit, actor=ACTOR)
+        invoice = invoice_issue(invoice=invoice, issue_date=day, actor=ACTOR)
+        self.after_issue(invoice, fate)
 
     def on_project(self, day: date, customer: Customer, price: int) -> None:
-        """A deposit of 30 % now, the final invoice two months later deducting it."""
+        """A 30 % deposit now, the final invoice two months later deducting it."""
         deposit = invoice_create(
             company=self.company_row,
             customer=customer,
-            kind="deposit",
+            kind=Invoice.DEPOSIT,
             origin="demo",
-            lines=[
-                {
-                    "description": "Acompte 30 % — projet d'éclairage",
-                    "unit_price": str(Decimal(price) * Decimal("0.3")),
-                    "vat_rate": "20",
-                }
-            ],
-            actor="demo",
-        )
-        deposit = invoice_issue(invoice=deposit, issue_date=day, actor="demo")
-        self.after_issue(deposit, habit=HABITS[0])
-        final_lines = [
-            {
-                "description": "Projet d'éclairage — réalisation",
-                "unit_price": str(price),
-                "vat_rate": "20",
-            }
-        ]
-        self.add(
-            day + timedelta(days=60),
-            "invoice",
-            customer=customer,
-            lines=final_lines,
-            deposit=deposit,
-        )
+            lines=[{"description": "Acompte de 30 % — mise en lumière du hall d'accueil",
+                    "unit_price": str(Decimal(price) * Decimal("0.3")), "vat_rate": "20"}],
+            actor=ACTOR,
+        )  # fmt: skip
+        deposit = invoice_issue(invoice=deposit, issue_date=day, actor=ACTOR)
+        self.after_issue(deposit, None, habit=GOOD)
+        final = [{"description": "Mise en lumière du hall d'accueil — réalisation", "unit": "LS",
+                  "unit_price": str(price), "vat_rate": "20"}]  # fmt: skip
+        self.add(day + timedelta(days=60), "invoice", customer=customer, lines=final, deposit=deposit)
 
-    def after_issue(self, invoice: Invoice, habit: Habit | None = None) -> None:
-        rng = self.rng
+    def after_issue(self, invoice: Invoice, fate: str | None, habit: Habit | None = None) -> None:
+        """Plan what happens to an invoice: credit notes, disputes, payments."""
+        rng, issued, due = self.rng, invoice.issue_date, invoice.due_date
         habit = habit or self.habits[invoice.customer_id]
-        roll = rng.random()
-        if roll < 0.015:
-            full = rng.random() < 0.5
-            self.add(
-                invoice.issue_date + timedelta(days=rng.randrange(3, 20)),
-                "credit",
-                invoice=invoice,
-                full=full,
-            )
-            if full:
+        if fate:
+            self.reserved.add(invoice.pk)
+        if fate in {"credit_full", "credit_partial"}:
+            self.add(issued + timedelta(days=rng.randint(3, 15)), "credit", invoice=invoice, full=fate == "credit_full")
+            if fate == "credit_full":
                 return
-        if roll > 0.99:
-            self.add(
-                invoice.issue_date + timedelta(days=rng.randrange(10, 40)),
-                "dispute",
-                invoice=invoice,
-            )
+        if fate == "dispute":
+            self.add(issued + timedelta(days=rng.randint(10, 40)), "dispute", invoice=invoice)
             return
-        if rng.random() < habit.never:
+        if fate == "bad_debt":
+            self.add(due + timedelta(days=rng.randint(300, 380)), "write_off", invoice=invoice, bad_debt=True)
             return
-        paid = invoice.due_date + timedelta(
-            days=rng.randrange(*habit.delay) if habit.delay[0] < habit.delay[1] else habit.delay[0]
-        )
-        paid = max(paid, invoice.issue_date)
-        style = rng.random()
-        if style < 0.06:  # in two instalments
-            half = (invoice.total / 2).quantize(Decimal("0.01"))
-            self.add(paid - timedelta(days=20), "pay", invoices=[invoice], amount=half)
-            self.add(paid + timedelta(days=10), "pay", invoices=[invoice], amount=None)
-        elif style < 0.08:  # a small gap written off
-            gap = Decimal(rng.randrange(1, 99)) / 100
-            self.add(paid, "pay", invoices=[invoice], amount=invoice.total - gap, write_off=True)
-        elif style < 0.09:  # paid too much: customer credit
-            self.add(
-                paid,
-                "pay",
-                invoices=[invoice],
-                amount=invoice.total + Decimal(rng.randrange(10, 60)),
-            )
+        if fate == "partial":
+            self.add(issued + timedelta(days=rng.randint(20, 40)), "pay", invoice=invoice, mode="part")
+            return
+        if not fate and rng.random() < habit.never:
+            return
+        paid = max(issued, due + timedelta(days=rng.randint(*habit.delay)))
+        if fate == "gap":
+            self.add(paid, "pay", invoice=invoice, mode="gap")
+            self.add(paid + timedelta(days=rng.randint(2, 20)), "write_off", invoice=invoice)
+        elif fate == "overpaid":
+            self.add(paid, "pay", invoice=invoice, mode="over")
+        elif not fate and rng.random() < 0.05:  # in two instalments
+            self.add(max(issued, paid - timedelta(days=15)), "pay", invoice=invoice, mode="part")
+            self.add(paid + timedelta(days=15), "pay", invoice=invoice, mode="full")
         else:
-            self.add(paid, "pay", invoices=[invoice], amount=None, group=style > 0.95)
+            self.add(paid, "pay", invoice=invoice, mode="group" if rng.random() < 0.04 else "full")
 
-    def on_pay(
-        self,
-        day: date,
-        invoices: list[Invoice],
-        amount,
-        write_off: bool = False,
-        group: bool = False,
-    ) -> None:
-        invoices = [Invoice.objects.get(pk=i.pk) for i in invoices]
-        if group:  # one transfer for everything this customer owes that is already due
-            others = (
-                Invoice.objects.receivable()
-                .filter(customer_id=invoices[0].customer_id, balance__gt=0, due_date__lte=day)
-                .exclude(pk=invoices[0].pk)
-                .order_by("due_date")[:3]
-            )
-            invoices += list(others)
-        open_items = [i for i in invoices if i.balance > 0]
-        if not open_items:
+    def on_pay(self, day: date, invoice: Invoice, mode: str) -> None:
+        invoice = Invoice.objects.get(pk=invoice.pk)
+        if invoice.balance <= 0:  # already settled by a grouped transfer or a credit note
             return
-        if amount is None:
-            amount = sum((i.balance for i in open_items), Decimal(0))
+        items, amount = [invoice], invoice.balance
+        if mode == "group":  # one transfer for everything else this customer owes that is due
+            items += list(
+                Invoice.objects.for_company(self.company_row)
+                .receivable()
+                .filter(customer_id=invoice.customer_id, balance__gt=0, due_date__lte=day)
+                .exclude(pk__in=self.reserved | {invoice.pk})
+                .order_by("issue_date", "pk")[:3]
+            )
+            amount = sum((i.balance for i in items), Decimal(0))
+        elif mode == "part":
+            amount = (amount * Decimal(self.rng.choice(["0.3", "0.4", "0.5", "0.6"]))).quantize(CENT)
+        elif mode == "gap":
+            amount -= min(Decimal(self.rng.randint(1, 99)) / 100, amount - CENT)
+        elif mode == "over":
+            amount = (amount // 100 + 1) * 100  # rounded up to the next hundred
+        customer = invoice.customer
+        person = customer.kind == "person"
+        method = self.rng.choice(["card", "cheque", "transfer"] if person else ["transfer"] * 8 + ["cheque", "direct_debit"])
         payment_record(
             company=self.company_row,
             amount=amount,
             date=day,
-            invoices=open_items,
-            method=self.rng.choice(["transfer"] * 8 + ["cheque", "card"]),
-            reference=f"VIR {open_items[0].number}",
+            invoices=items,
+            method=method,
+            payer_name=customer.name.upper(),
+            payer_iban=self.ibans.get(customer.pk, "") if method == "transfer" else "",
+            reference=("VIR SEPA " if method == "transfer" else "") + " ".join(i.number for i in items),
             source="demo",
-            actor="demo",
-            write_off_difference=write_off,
+            actor=ACTOR,
         )
+
+    def on_write_off(self, day: date, invoice: Invoice, bad_debt: bool = False) -> None:
+        invoice = Invoice.objects.select_related("company").get(pk=invoice.pk)
+        if invoice.balance <= 0 or (not bad_debt and invoice.balance > invoice.company.write_off_tolerance):
+            return
+        reason = "Créance irrécouvrable — liquidation judiciaire du client" if bad_debt else "Écart de règlement"
+        invoice_write_off(invoice=invoice, reason=reason, bad_debt=bad_debt, actor=ACTOR, day=day)
 
     def on_credit(self, day: date, invoice: Invoice, full: bool) -> None:
         invoice = Invoice.objects.get(pk=invoice.pk)
         if invoice.balance <= 0:
             return
-        first = invoice.lines.first()
-        gesture = (min(first.net_amount, invoice.balance) / 3).quantize(Decimal("1"))
-        lines = (
-            None
-            if full
-            else [
-                {
-                    "description": f"Geste commercial — {first.description}",
-                    "unit_price": str(max(gesture, Decimal(1))),
-                    "vat_rate": "20",
-                }
-            ]
-        )
-        try:
-            note = credit_note_create(
-                invoice=invoice, lines=lines, reason="Avoir commercial", actor="demo"
-            )
-            invoice_issue(invoice=note, issue_date=day, actor="demo")
-        except Conflict:
-            pass
+        lines, reason = None, self.rng.choice(["Commande annulée par le client", "Erreur de facturation"])
+        if not full:
+            first = invoice.lines.filter(deducts=None).first()
+            gesture = max((min(first.net_amount, invoice.balance) / 5).quantize(Decimal(1)), Decimal(1))
+            reason = "Geste commercial — retard de chantier"
+            lines = [{"description": f"{reason} ({first.description})", "unit_price": str(gesture),
+                      "vat_rate": str(first.vat_rate)}]  # fmt: skip
+        note = credit_note_create(invoice=invoice, lines=lines, reason=reason, actor=ACTOR)
+        invoice_issue(invoice=note, issue_date=day, actor=ACTOR)
 
     def on_dispute(self, day: date, invoice: Invoice) -> None:
-        invoice_dispute(
-            invoice=invoice,
-            reason=self.rng.choice(
-                ["Prestation contestée", "Matériel défectueux", "Quantités erronées"]
-            ),
-            actor="demo",
-        )
+        reasons = ["Prestation contestée", "Luminaires défectueux", "Quantités facturées erronées"]
+        invoice_dispute(invoice=invoice, reason=self.rng.choice(reasons), actor=ACTOR)
 
 
 def demo_create(
@@ -448,15 +461,21 @@ def demo_create(
     seed: int = 2026,
     progress: Callable[[int, int], None] | None = None,
 ) -> Company:
+    """Create the demo company `slug` with its users, customers and two years of history.
+
+    Sign in as demo@solde.test (owner) or compta@solde.test (accountant), password
+    "demo-solde". `today` (default: clock.today()) ends the history; the same seed gives
+    the same data. `progress(done, total)` is called as documents are issued. One
+    transaction: on any error nothing is left. Raises Conflict if the slug is taken.
+    """
     if Company.objects.filter(slug=slug).exists():
         raise Conflict(f"A company {slug!r} already exists.", field="slug")
     today = today or clock.today()
-    builder = DemoBuilder(random.Random(seed), today, customers, invoices)
+    builder = DemoBuilder(random.Random(seed), today, max(1, customers), max(0, invoices))
     with transaction.atomic():
-        start = today - timedelta(days=731)
-        with clock.frozen(start):
+        with clock.frozen(builder.start - timedelta(days=1)):
             company = builder.company(slug)
             made = builder.customers(company)
-        builder.plan(made)
-        builder.play(company, progress)
+        total = builder.plan(made)
+        builder.play(company, total, progress)
     return company

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.response import Response
 
-from solde.api.common import CompanyViewSet
+from solde.api.common import CompanyViewSet, InvalidInput
 from solde.core import clock
-from solde.core.money import format_amount
+from solde.core.money import ZERO, format_amount
 from solde.core.roles import Action
 from solde.customers.models import Contact, Customer
 from solde.customers.queries import customer_list
@@ -37,6 +37,7 @@ EDITABLE = [
     "segment",
     "notes",
 ]
+CREATE_ONLY = {"ibans", "contacts"}
 
 
 class ContactSerializer(serializers.ModelSerializer):
@@ -52,24 +53,43 @@ class BalanceSerializer(serializers.Serializer):
     balance = serializers.CharField()
 
 
+class IbanListField(serializers.ListField):
+    """IBANs as strings: read from the customer's accounts, written on create."""
+
+    def get_attribute(self, instance):
+        return [row.iban for row in instance.ibans.all()]
+
+
 class CustomerSerializer(serializers.ModelSerializer):
+    """A customer; `balance` is today's, in the company's currency (all currencies in
+    `balances`). IBANs and contacts are given on create only."""
+
     id = serializers.UUIDField(source="public_id", read_only=True)
-    ibans = serializers.ListField(child=serializers.CharField(), required=False, write_only=True)
+    ibans = IbanListField(child=serializers.CharField(), required=False)
     contacts = ContactSerializer(many=True, required=False)
+    balance = serializers.SerializerMethodField()
     balances = serializers.SerializerMethodField()
 
     class Meta:
         model = Customer
-        fields = ["id", *EDITABLE, "ibans", "contacts", "balances"]
-        extra_kwargs = {"code": {"validators": []}}
+        fields = ["id", *EDITABLE, "ibans", "contacts", "balance", "balances", "created_at"]
+        # The services check codes and identifiers, with the same messages everywhere.
+        extra_kwargs = {
+            "code": {"validators": []},
+            "siren": {"max_length": None},
+            "siret": {"max_length": None},
+            "vat_number": {"max_length": None},
+        }
 
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["ibans"] = [row.iban for row in instance.ibans.all()]
-        return data
+    def _rows(self, instance) -> list:
+        return self.context.get("balances", {}).get(instance.pk, [])
+
+    def get_balance(self, instance) -> str:
+        currency = self.context["currency"]
+        rows = [r for r in self._rows(instance) if r.currency == currency]
+        return format_amount(rows[0].balance if rows else ZERO, currency)
 
     def get_balances(self, instance) -> BalanceSerializer(many=True):
-        rows = self.context.get("balances", {}).get(instance.pk, [])
         return [
             {
                 "currency": r.currency,
@@ -77,75 +97,64 @@ class CustomerSerializer(serializers.ModelSerializer):
                 "credit": format_amount(r.credit, r.currency),
                 "balance": format_amount(r.balance, r.currency),
             }
-            for r in rows
+            for r in self._rows(instance)
         ]
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("q", str, description="name, code or SIREN"),
-            OpenApiParameter("segment", str),
-        ]
-    )
-)
+class CustomerFilter(serializers.Serializer):
+    q = serializers.CharField(required=False, help_text="name (part), code or SIREN")
+    segment = serializers.CharField(required=False)
+
+
+@extend_schema_view(list=extend_schema(parameters=[CustomerFilter]))
 class CustomerViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
     CompanyViewSet,
 ):
+    """Customers; each shows its balance today (what it owes less its unused credit)."""
+
+    model = Customer
     serializer_class = CustomerSerializer
     default_write_action = Action.MANAGE_CUSTOMERS
-    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        params = self.request.query_params
-        return customer_list(
-            company=self.company, search=params.get("q", ""), segment=params.get("segment", "")
-        ).prefetch_related("ibans", "contacts")
+        return super().get_queryset().prefetch_related("ibans", "contacts")
 
-    def _with_balances(self, customers) -> dict:
-        ids = [c.pk for c in customers]
+    def _render(self, customers, many: bool = False):
+        """Customers with today's balances: one customer_balances call for the whole page."""
+        rows = customers if many else [customers]
         grouped: dict[int, list] = {}
-        for row in customer_balances(self.company, clock.today(), ids):
+        for row in customer_balances(self.company, clock.today(), [c.pk for c in rows]):
             grouped.setdefault(row.customer_id, []).append(row)
-        return {**self.get_serializer_context(), "balances": grouped}
+        context = {
+            **self.get_serializer_context(),
+            "balances": grouped,
+            "currency": self.company.currency,
+        }
+        return CustomerSerializer(customers, many=many, context=context).data
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.get_queryset())
-        serializer = CustomerSerializer(page, many=True, context=self._with_balances(page))
-        return self.get_paginated_response(serializer.data)
+        found = self.query(CustomerFilter)
+        rows = customer_list(
+            company=self.company, search=found.get("q", ""), segment=found.get("segment", "")
+        ).prefetch_related("ibans", "contacts")
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(self._render(page, many=True))
 
     def retrieve(self, request, *args, **kwargs):
-        customer = self.get_object()
-        return Response(CustomerSerializer(customer, context=self._with_balances([customer])).data)
+        return Response(self._render(self.get_object()))
 
     def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        customer = customer_create(
-            company=self.company,
-            actor=request.user,
-            ibans=data.pop("ibans", []),
-            contacts=[dict(c) for c in data.pop("contacts", [])],
-            **data,
-        )
-        return Response(
-            CustomerSerializer(customer, context=self._with_balances([customer])).data, status=201
-        )
+        data = self.body(CustomerSerializer)
+        customer = customer_create(company=self.company, actor=request.user, **data)
+        return Response(self._render(customer), status=201)
 
     def partial_update(self, request, *args, **kwargs):
         customer = self.get_object()
-        serializer = self.get_serializer(customer, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        data = {
-            k: v for k, v in serializer.validated_data.items() if k not in {"ibans", "contacts"}
-        }
+        data = self.body(CustomerSerializer, instance=customer, partial=True)
+        refused = sorted(CREATE_ONLY & set(data))
+        if refused:
+            raise InvalidInput({refused[0]: ["Given on create only."]})
         customer = customer_update(customer=customer, actor=request.user, **data)
-        return Response(CustomerSerializer(customer, context=self._with_balances([customer])).data)
-
-    def update(self, request, *args, **kwargs):
-        return self.partial_update(request, *args, **kwargs)
+        return Response(self._render(customer))

@@ -1,24 +1,18 @@
 import pytest
-from rest_framework.test import APIClient
 
-from solde.companies.services import token_create
+from tests.api.api_helpers import client_for
 from tests.builders import make_user
-
-
-def client_for(user, company, scope="write") -> APIClient:
-    _, key = token_create(user=user, company=company, scope=scope)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
-    return client
 
 
 @pytest.fixture
 def api(owner, company):
+    """The owner of `company`, with a write key."""
     return client_for(owner, company)
 
 
 @pytest.fixture
 def outsider_api(outsider, other_company):
+    """The owner of another company, with a write key: must get 404 on `company`'s objects."""
     return client_for(outsider, other_company)
 
 
