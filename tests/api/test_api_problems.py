@@ -101,3 +101,9 @@ def test_unknown_ids_and_malformed_bodies(api):
         format="json",
     )
     assert (unknown.status_code, fields(unknown)) == (404, ["invoice"])
+
+
+def test_an_unknown_api_path_is_a_problem_document(client):
+    response = client.get("/api/v1/nope/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
