@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import heapq
 import random
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -47,26 +48,38 @@ USERS = (("demo@solde.test", "owner"), ("compta@solde.test", "accountant"))
 ACTOR = "demo"
 CENT = Decimal("0.01")
 
-TRADES = (
+
+def _words(text: str, sep: str | None = None) -> list[str]:
+    return [word.strip() for word in text.split(sep)]
+
+
+TRADES = _words(
     "Boulangerie Transports Cabinet Menuiserie Studio Garage Pharmacie Librairie Imprimerie "
     "Agence Fromagerie Plomberie Électricité Hôtel Restaurant Domaine Clinique Galerie "
     "Architectes Brasserie Optique Bijouterie Fleuriste Charpente Concept-store"
-).split()
-SURNAMES = (
+)
+SURNAMES = _words(
     "Martin Bernard Dubois Thomas Robert Richard Petit Durand Leroy Moreau Simon Laurent "
     "Lefebvre Michel Garcia David Bertrand Roux Vincent Fournier Morel Girard André Mercier "
     "Bonnet Dupont Lambert Fontaine Rousseau Blanc Guérin Faure Chevalier Gauthier Perrin"
-).split()
-FIRST_NAMES = "Jean Marie Luc Claire Paul Sophie Nicolas Camille Julien Élodie Hugo Inès".split()
+)
+FIRST_NAMES = _words("Jean Marie Luc Claire Paul Sophie Nicolas Camille Julien Élodie Hugo Inès")
 CITIES = [
-    ("69002", "Lyon"), ("69100", "Villeurbanne"), ("75011", "Paris"), ("75008", "Paris"),
-    ("13002", "Marseille"), ("33000", "Bordeaux"), ("44000", "Nantes"), ("59000", "Lille"),
-    ("31000", "Toulouse"), ("67000", "Strasbourg"), ("35000", "Rennes"), ("06000", "Nice"),
-    ("21000", "Dijon"), ("63000", "Clermont-Ferrand"), ("38000", "Grenoble"), ("42000", "Saint-Étienne"),
-    ("74000", "Annecy"), ("49000", "Angers"), ("37000", "Tours"), ("34000", "Montpellier"),
-]  # fmt: skip
-STREETS = ["rue de la République", "avenue Jean Jaurès", "boulevard Gambetta", "rue Victor Hugo",
-           "place Bellecour", "rue du Commerce", "quai Saint-Antoine", "rue des Tanneurs"]  # fmt: skip
+    tuple(city.split(" ", 1))
+    for city in _words(
+        "69002 Lyon, 69100 Villeurbanne, 75011 Paris, 75008 Paris, 13002 Marseille, "
+        "33000 Bordeaux, 44000 Nantes, 59000 Lille, 31000 Toulouse, 67000 Strasbourg, "
+        "35000 Rennes, 06000 Nice, 21000 Dijon, 63000 Clermont-Ferrand, 38000 Grenoble, "
+        "42000 Saint-Étienne, 74000 Annecy, 49000 Angers, 37000 Tours, 34000 Montpellier",
+        sep=",",
+    )
+]
+STREETS = _words(
+    "rue de la République, avenue Jean Jaurès, boulevard Gambetta, rue Victor Hugo, "
+    "place Bellecour, rue du Commerce, quai Saint-Antoine, rue des Tanneurs",
+    sep=",",
+)
+PROJECT = "Mise en lumière du hall d'accueil"
 FORMS = ["SARL", "SARL", "SAS", "SAS", "SA", "EURL", "SASU"]
 BANKS = ["30004", "30003", "20041", "10278", "30002", "10107", "18206", "11315", "30006"]
 
@@ -117,6 +130,21 @@ def _siret(siren: str, rng: random.Random) -> str:
 def _vat(siren: str) -> str:
     """FR + the key of stdnum.fr.tva for a SIREN: (12 + 3 × (SIREN mod 97)) mod 97."""
     return f"FR{(12 + 3 * (int(siren) % 97)) % 97:02d}{siren}"
+
+
+def _slug(text: str) -> str:
+    """ASCII letters and digits only, for e-mail addresses: "Hôtel Faure" → "hotelfaure"."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "".join(c for c in plain.lower() if c.isalnum())[:24]
+
+
+def _line(description: str, price, rate="20", unit: str = "C62") -> dict:
+    return {
+        "description": description,
+        "unit": unit,
+        "unit_price": str(price),
+        "vat_rate": str(rate),
+    }
 
 
 def _iban(rng: random.Random, bank: str | None = None) -> IBAN:
@@ -193,39 +221,42 @@ class DemoBuilder:
             user_create(email=email, company=company, role=role, password=PASSWORD, actor=ACTOR)
         return company
 
-    def _identity(self) -> tuple[str, dict]:
+    def _identity(self, city: str) -> tuple[str, dict]:
         """A customer's name and the fields that go with it."""
         rng = self.rng
-        surname, (_, city) = rng.choice(SURNAMES), rng.choice(CITIES)
+        surname = rng.choice(SURNAMES)
+        of_city = f"d'{city}" if city[0] in "AEIOUÉ" else f"de {city}"
         roll = rng.random()
         if roll < 0.06:
-            return f"{rng.choice(FIRST_NAMES)} {surname}", {"kind": "person", "segment": "Particulier"}
+            name = f"{rng.choice(FIRST_NAMES)} {surname}"
+            return name, {"kind": "person", "segment": "Particulier"}
         if roll < 0.12:
-            name = rng.choice([f"Association culturelle de {city}", f"Comité des fêtes de {city}",
-                               f"Théâtre {surname}", f"Club sportif {surname}"])  # fmt: skip
-            return name, {"segment": "Association"}
+            kind = rng.choice(["Association culturelle", "Comité des fêtes", "Théâtre municipal"])
+            return f"{kind} {of_city}", {"segment": "Association"}
         if roll < 0.2:
             name = rng.choice([f"Groupe {surname}", f"{surname} Industries", f"Hôtels {surname}"])
             return f"{name} {rng.choice(['SA', 'SAS'])}", {"segment": "Grand compte"}
-        trade, other = rng.choice(TRADES), rng.choice(SURNAMES)
-        name = rng.choice([f"{trade} {surname}", f"{trade} {surname} & Fils",
-                           f"{trade} {surname}-{other}", f"{trade} de {city}"])  # fmt: skip
-        return f"{name} {rng.choice(FORMS)}", {"segment": "PME"}
+        trade, other = rng.choice(TRADES), rng.choice([n for n in SURNAMES if n != surname])
+        suffix = rng.choice(["", "", " & Fils", f"-{other}", f" {city}"])
+        return f"{trade} {surname}{suffix} {rng.choice(FORMS)}", {"segment": "PME"}
 
     def customers(self, company: Company) -> list[Customer]:
         rng, made = self.rng, []
         for n in range(1, self.customer_count + 1):
-            name, fields = self._identity()
             postal, city = rng.choice(CITIES)
-            ibans = []
-            if fields.get("kind") != "person":
+            name, fields = self._identity(city)
+            person, ibans = fields.get("kind") == "person", []
+            if person:
+                email = f"{_slug(name)}{n}@courriel.test"
+            else:
                 siren = _siren(rng)
                 fields.update(siren=siren, siret=_siret(siren, rng), vat_number=_vat(siren))
                 if rng.random() < 0.2:
                     fields["payment_terms_days"] = rng.choice([30, 45, 60])
                 if rng.random() < 0.5:
                     ibans = [_iban(rng).compact]
-            domain = "".join(c for c in name.lower().split()[-2] if c.isalnum() and c.isascii())
+                domain = f"{_slug(name.rsplit(' ', 1)[0])}{n}.test"  # without the legal form
+                email = f"compta@{domain}"
             customer = customer_create(
                 company=company,
                 code=f"CLI{n:04d}",
@@ -233,17 +264,17 @@ class DemoBuilder:
                 address=f"{rng.randrange(1, 120)} {rng.choice(STREETS)}",
                 postal_code=postal,
                 city=city,
-                email=f"compta@{domain or 'client'}{n}.test",
+                email=email,
                 ibans=ibans,
                 actor=ACTOR,
                 **fields,
             )
-            if fields.get("kind") != "person" and rng.random() < 0.15:
-                first = rng.choice(FIRST_NAMES)
+            if not person and rng.random() < 0.15:
+                first, last = rng.choice(FIRST_NAMES), rng.choice(SURNAMES)
                 contact_add(
                     customer=customer,
-                    email=f"{first.lower().replace('é', 'e')}@{domain or 'client'}{n}.test",
-                    name=f"{first} {rng.choice(SURNAMES)}",
+                    email=f"{_slug(first)}.{_slug(last)}@{domain}",
+                    name=f"{first} {last}",
                     role=rng.choice(["Direction", "Achats", "Comptabilité fournisseurs"]),
                 )
             if ibans:
@@ -254,7 +285,9 @@ class DemoBuilder:
         good, bad = round(0.4 * len(made)), max(1, round(0.15 * len(made)))
         for i, customer in enumerate(order):
             habit = GOOD if i < good else (BAD if i >= len(made) - bad else AVERAGE)
-            self.habits[customer.pk] = AVERAGE if customer.kind == "person" and habit is BAD else habit
+            self.habits[customer.pk] = (
+                AVERAGE if customer.kind == "person" and habit is BAD else habit
+            )
         return made
 
     # -- the plan of what happens when -----------------------------------------------------
@@ -288,12 +321,16 @@ class DemoBuilder:
         days = []
         for _ in range(count):
             day = self.start + timedelta(days=rng.randrange(1, 731))
-            days.append(day + timedelta(days=8 - day.isoweekday()) if day.weekday() >= 5 else day)  # Monday
+            days.append(
+                day + timedelta(days=8 - day.isoweekday()) if day.weekday() >= 5 else day
+            )  # Monday
         days = sorted(min(day, self.today) for day in days)
         fates: dict[int, str] = {}
         for fate, (share, least, young, old) in FATES.items():
             eligible = [
-                i for i, d in enumerate(days) if young <= (self.today - d).days <= old and i not in fates
+                i
+                for i, d in enumerate(days)
+                if young <= (self.today - d).days <= old and i not in fates
             ]
             for i in rng.sample(eligible, min(len(eligible), max(least, round(share * count)))):
                 fates[i] = fate
@@ -302,7 +339,9 @@ class DemoBuilder:
         ]  # a few customers weigh a lot
         for i, day in enumerate(days):
             customer = rng.choices(customers, weights=weights)[0]
-            self.add(day, "invoice", customer=customer, lines=self._lines(customer), fate=fates.get(i))
+            self.add(
+                day, "invoice", customer=customer, lines=self._lines(customer), fate=fates.get(i)
+            )
         companies = [c for c in customers if c.kind == "company"] or customers
         for _ in range(projects):
             day = self.start + timedelta(days=rng.randrange(1, 600))
@@ -322,18 +361,20 @@ class DemoBuilder:
                 done += 1
                 if progress and done % 25 == 0:
                     progress(min(done, total), total)
-        if progress:
+        if progress and (done % 25 or done != total):  # the last step, once
             progress(total, total)
 
-    def on_invoice(self, day, customer, lines, fate=None, deposit=None, purchase_order="") -> None:
+    def on_invoice(self, day, customer, lines, fate=None, deposit=None) -> None:
+        purchase_order = ""  # big customers send a purchase order number to quote
+        if customer.segment == "Grand compte":
+            purchase_order = f"BC-{day:%y%m}-{self.rng.randrange(100, 999)}"
         invoice = invoice_create(
             company=self.company_row,
             customer=customer,
             lines=lines,
             origin="demo",
             actor=ACTOR,
-            purchase_order=purchase_order
-            or (f"BC-{day:%y%m}-{self.rng.randrange(100, 999)}" if customer.segment == "Grand compte" else ""),
+            purchase_order=purchase_order,
         )
         if deposit is not None:
             invoice = invoice_deduct_deposit(invoice=invoice, deposit=deposit, actor=ACTOR)
@@ -347,15 +388,15 @@ class DemoBuilder:
             customer=customer,
             kind=Invoice.DEPOSIT,
             origin="demo",
-            lines=[{"description": "Acompte de 30 % — mise en lumière du hall d'accueil",
-                    "unit_price": str(Decimal(price) * Decimal("0.3")), "vat_rate": "20"}],
+            lines=[_line(f"Acompte de 30 % — {PROJECT}", Decimal(price) * Decimal("0.3"))],
             actor=ACTOR,
-        )  # fmt: skip
+        )
         deposit = invoice_issue(invoice=deposit, issue_date=day, actor=ACTOR)
         self.after_issue(deposit, None, habit=GOOD)
-        final = [{"description": "Mise en lumière du hall d'accueil — réalisation", "unit": "LS",
-                  "unit_price": str(price), "vat_rate": "20"}]  # fmt: skip
-        self.add(day + timedelta(days=60), "invoice", customer=customer, lines=final, deposit=deposit)
+        final = [_line(f"{PROJECT} — réalisation", price, unit="LS")]
+        self.add(
+            day + timedelta(days=60), "invoice", customer=customer, lines=final, deposit=deposit
+        )
 
     def after_issue(self, invoice: Invoice, fate: str | None, habit: Habit | None = None) -> None:
         """Plan what happens to an invoice: credit notes, disputes, payments."""
@@ -364,17 +405,29 @@ class DemoBuilder:
         if fate:
             self.reserved.add(invoice.pk)
         if fate in {"credit_full", "credit_partial"}:
-            self.add(issued + timedelta(days=rng.randint(3, 15)), "credit", invoice=invoice, full=fate == "credit_full")
+            self.add(
+                issued + timedelta(days=rng.randint(3, 15)),
+                "credit",
+                invoice=invoice,
+                full=fate == "credit_full",
+            )
             if fate == "credit_full":
                 return
         if fate == "dispute":
             self.add(issued + timedelta(days=rng.randint(10, 40)), "dispute", invoice=invoice)
             return
         if fate == "bad_debt":
-            self.add(due + timedelta(days=rng.randint(300, 380)), "write_off", invoice=invoice, bad_debt=True)
+            self.add(
+                due + timedelta(days=rng.randint(300, 380)),
+                "write_off",
+                invoice=invoice,
+                bad_debt=True,
+            )
             return
         if fate == "partial":
-            self.add(issued + timedelta(days=rng.randint(20, 40)), "pay", invoice=invoice, mode="part")
+            self.add(
+                issued + timedelta(days=rng.randint(20, 40)), "pay", invoice=invoice, mode="part"
+            )
             return
         if not fate and rng.random() < habit.never:
             return
@@ -388,31 +441,31 @@ class DemoBuilder:
             self.add(max(issued, paid - timedelta(days=15)), "pay", invoice=invoice, mode="part")
             self.add(paid + timedelta(days=15), "pay", invoice=invoice, mode="full")
         else:
-            self.add(paid, "pay", invoice=invoice, mode="group" if rng.random() < 0.04 else "full")
+            self.add(paid, "pay", invoice=invoice, mode="group" if rng.random() < 0.05 else "full")
 
     def on_pay(self, day: date, invoice: Invoice, mode: str) -> None:
         invoice = Invoice.objects.get(pk=invoice.pk)
         if invoice.balance <= 0:  # already settled by a grouped transfer or a credit note
             return
         items, amount = [invoice], invoice.balance
-        if mode == "group":  # one transfer for everything else this customer owes that is due
+        if mode == "group":  # one transfer for (up to 3) other invoices this customer owes
             items += list(
                 Invoice.objects.for_company(self.company_row)
                 .receivable()
-                .filter(customer_id=invoice.customer_id, balance__gt=0, due_date__lte=day)
+                .filter(customer_id=invoice.customer_id, balance__gt=0, disputed=False)
                 .exclude(pk__in=self.reserved | {invoice.pk})
                 .order_by("issue_date", "pk")[:3]
             )
             amount = sum((i.balance for i in items), Decimal(0))
         elif mode == "part":
-            amount = (amount * Decimal(self.rng.choice(["0.3", "0.4", "0.5", "0.6"]))).quantize(CENT)
+            amount = (amount * self.rng.choice([3, 4, 5, 6]) / 10).quantize(CENT)
         elif mode == "gap":
             amount -= min(Decimal(self.rng.randint(1, 99)) / 100, amount - CENT)
         elif mode == "over":
             amount = (amount // 100 + 1) * 100  # rounded up to the next hundred
         customer = invoice.customer
-        person = customer.kind == "person"
-        method = self.rng.choice(["card", "cheque", "transfer"] if person else ["transfer"] * 8 + ["cheque", "direct_debit"])
+        methods = ["transfer"] * 8 + ["cheque", "direct_debit"]
+        method = self.rng.choice(["card", "cheque"] if customer.kind == "person" else methods)
         payment_record(
             company=self.company_row,
             amount=amount,
@@ -421,29 +474,35 @@ class DemoBuilder:
             method=method,
             payer_name=customer.name.upper(),
             payer_iban=self.ibans.get(customer.pk, "") if method == "transfer" else "",
-            reference=("VIR SEPA " if method == "transfer" else "") + " ".join(i.number for i in items),
+            reference=" ".join(i.number for i in items),
             source="demo",
             actor=ACTOR,
         )
 
     def on_write_off(self, day: date, invoice: Invoice, bad_debt: bool = False) -> None:
         invoice = Invoice.objects.select_related("company").get(pk=invoice.pk)
-        if invoice.balance <= 0 or (not bad_debt and invoice.balance > invoice.company.write_off_tolerance):
+        if invoice.balance <= 0 or (
+            not bad_debt and invoice.balance > invoice.company.write_off_tolerance
+        ):
             return
-        reason = "Créance irrécouvrable — liquidation judiciaire du client" if bad_debt else "Écart de règlement"
+        reason = (
+            "Créance irrécouvrable — liquidation judiciaire du client"
+            if bad_debt
+            else "Écart de règlement"
+        )
         invoice_write_off(invoice=invoice, reason=reason, bad_debt=bad_debt, actor=ACTOR, day=day)
 
     def on_credit(self, day: date, invoice: Invoice, full: bool) -> None:
         invoice = Invoice.objects.get(pk=invoice.pk)
         if invoice.balance <= 0:
             return
-        lines, reason = None, self.rng.choice(["Commande annulée par le client", "Erreur de facturation"])
-        if not full:
+        lines = None  # a full credit note: a copy of the invoice
+        reason = self.rng.choice(["Commande annulée par le client", "Erreur de facturation"])
+        if not full:  # a commercial gesture: a fifth of the first line
             first = invoice.lines.filter(deducts=None).first()
-            gesture = max((min(first.net_amount, invoice.balance) / 5).quantize(Decimal(1)), Decimal(1))
+            gesture = max((min(first.net_amount, invoice.balance) / 5).quantize(CENT), CENT)
             reason = "Geste commercial — retard de chantier"
-            lines = [{"description": f"{reason} ({first.description})", "unit_price": str(gesture),
-                      "vat_rate": str(first.vat_rate)}]  # fmt: skip
+            lines = [_line(f"{reason} ({first.description})", gesture, rate=first.vat_rate)]
         note = credit_note_create(invoice=invoice, lines=lines, reason=reason, actor=ACTOR)
         invoice_issue(invoice=note, issue_date=day, actor=ACTOR)
 
