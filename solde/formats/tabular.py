@@ -3,42 +3,57 @@
 French and English headers are both understood (accents, case, spaces, hyphens and
 underscores do not matter); French number and date conventions too. The first problem
 found stops the read with an InputError naming the file, the line and the column as
-written in the file. Accepted columns: docs/import-formats.md.
+written in the file. Accepted columns and values: docs/import-formats.md.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from functools import cache, lru_cache
 from pathlib import Path
 
+from solde.core import identifiers
 from solde.core.errors import InputError, ValidationError
-from solde.core.money import check_currency, currency_decimals
+from solde.core.money import check_currency, currency_decimals, quantize
+
+__all__ = [
+    "CustomerRecord",
+    "InvoiceRecord",
+    "parse_date",
+    "parse_decimal",
+    "read_customers",
+    "read_invoices",
+    "read_rows",
+]
 
 MAX_NUMBER_LENGTH = 35
 DEFAULT_TERMS = timedelta(days=30)
+XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+Rows = list[tuple[int, list[str]]]
 
 
 @dataclass(frozen=True)
 class CustomerRecord:
-    line: int
-    code: str
+    line: int  # 1-based line in the file (the header is line 1)
+    code: str  # external customer code, "" if absent
     name: str
-    siren: str
+    siren: str  # 9 digits, "" if absent
     vat_number: str
     email: str
-    kind: str
+    kind: str  # "company" or "person"
     address: str
     postal_code: str
     city: str
-    country: str
+    country: str  # ISO 3166 alpha-2
     segment: str
-    payment_terms_days: int | None
+    payment_terms_days: int | None  # None: the company's default terms
     iban: str
 
 
@@ -50,124 +65,181 @@ class InvoiceRecord:
     customer_name: str
     siren: str
     issue_date: date
-    due_date: date
+    due_date: date  # issue date + 30 days when the file has no due date column
     currency: str
-    total_excl_tax: Decimal
+    total_excl_tax: Decimal  # always >= 0, also for credit notes (see `kind`)
     total_tax: Decimal
     total_incl_tax: Decimal
     amount_paid: Decimal
     payment_date: date | None
-    kind: str
+    kind: str  # "invoice" or "credit_note"
+
+
+# -- headers -------------------------------------------------------------------------------
+
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
 
 
 def _key(text: str) -> str:
-    """A header reduced to lowercase ASCII letters and digits."""
+    """Text reduced to lowercase ASCII letters and digits: "Échéance" -> "echeance"."""
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]", "", plain.lower())
+    return _NOT_ALNUM.sub("", plain.lower())
 
 
 def _aliases(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    return {_key(alias): name for name, aliases in table.items() for alias in (name, *aliases)}
+    keys: dict[str, str] = {}
+    for name, aliases in table.items():
+        for alias in (name, *aliases):
+            other = keys.setdefault(_key(alias), name)
+            # One header must never mean two fields: fail at import, not on a user's file.
+            assert other == name, f"header {alias!r} given to both {other} and {name}"
+    return keys
 
 
-INVOICE_COLUMNS = _aliases(
-    {
-        "number": (
-            "Numéro",
-            "N°",
-            "No",
-            "Numéro de facture",
-            "N° facture",
-            "Facture",
-            "invoice_number",
-            "invoice number",
-        ),
-        "customer_name": ("Client", "Nom client", "Raison sociale", "customer", "customer name"),
-        "customer_code": ("Code client", "Code", "customer code"),
-        "siren": ("SIREN", "N° SIREN"),
-        "issue_date": (
-            "Date",
-            "Date de facture",
-            "Date facture",
-            "Date d'émission",
-            "invoice date",
-            "date issued",
-        ),
-        "due_date": ("Échéance", "Date d'échéance", "Date échéance", "due date", "due"),
-        "currency": ("Devise", "Monnaie"),
-        "total_excl_tax": ("Montant HT", "Total HT", "HT", "net amount", "amount excl tax"),
-        "total_tax": ("TVA", "Montant TVA", "Total TVA", "tax", "vat", "tax amount"),
-        "total_incl_tax": ("Montant TTC", "Total TTC", "TTC", "total", "amount incl tax"),
-        "amount_paid": ("Déjà payé", "Montant payé", "Payé", "Réglé", "paid", "amount paid"),
-        "payment_date": ("Date de paiement", "Date paiement", "Date de règlement", "paid on"),
-        "kind": ("Type", "Type de document", "document type"),
-    }
-)
-CUSTOMER_COLUMNS = _aliases(
-    {
-        "code": ("Code client", "Code", "customer_code", "customer code"),
-        "name": ("Nom", "Raison sociale", "Client", "Dénomination", "company name"),
-        "siren": ("SIREN", "N° SIREN"),
-        "vat_number": (
-            "N° TVA",
-            "TVA intracommunautaire",
-            "Numéro de TVA",
-            "N° TVA intracom",
-            "vat",
-            "vat number",
-        ),
-        "email": ("E-mail", "Email", "Courriel", "Mail"),
-        "kind": ("Type", "Type de client"),
-        "address": ("Adresse", "Adresse de facturation"),
-        "postal_code": ("Code postal", "CP", "zip", "postcode"),
-        "city": ("Ville", "Commune"),
-        "country": ("Pays",),
-        "segment": ("Segment", "Catégorie"),
-        "payment_terms_days": ("Délai de paiement", "Délai", "payment terms", "terms days"),
-        "iban": ("IBAN",),
-    }
-)
-CREDIT_WORDS = {"avoir", "creditnote", "credit", "av"}
-INVOICE_WORDS = {"facture", "invoice", "fa", ""}
-PERSON_WORDS = {"particulier", "person", "personne", "individual"}
-COMPANY_WORDS = {"societe", "entreprise", "company", "professionnel", "pro", ""}
+# The first alias is the French name used in "missing column" messages.
+INVOICE_HEADERS = {
+    "number": ("Numéro", "N°", "No", "Numéro de facture", "N° facture", "Facture")
+    + ("invoice", "invoice number", "invoice no"),
+    "customer_name": ("Client", "Nom client", "Nom du client", "Raison sociale", "customer"),
+    "customer_code": ("Code client", "Code", "N° client", "Numéro client", "customer code"),
+    "siren": ("SIREN", "N° SIREN", "SIREN client"),
+    "issue_date": ("Date", "Date de facture", "Date facture", "Date d'émission", "invoice date"),
+    "due_date": ("Échéance", "Date d'échéance", "Date échéance", "due date", "due"),
+    "currency": ("Devise", "Monnaie"),
+    "total_excl_tax": ("Montant HT", "Total HT", "HT", "net amount", "amount excl tax"),
+    "total_tax": ("TVA", "Montant TVA", "Total TVA", "tax", "vat", "tax amount"),
+    "total_incl_tax": ("Montant TTC", "Total TTC", "TTC", "total", "amount incl tax"),
+    "amount_paid": ("Déjà payé", "Montant payé", "Payé", "Réglé", "paid", "amount paid"),
+    "payment_date": ("Date de paiement", "Date paiement", "Date de règlement", "paid on"),
+    "kind": ("Type", "Type de document", "document type"),
+}
+CUSTOMER_HEADERS = {
+    "name": ("Nom", "Raison sociale", "Client", "Dénomination", "company name"),
+    "code": ("Code client", "Code", "N° client", "customer code"),
+    "siren": ("SIREN", "N° SIREN"),
+    "vat_number": ("N° TVA", "TVA intracommunautaire", "N° TVA intracommunautaire", "TVA")
+    + ("Numéro de TVA", "N° TVA intracom", "TVA intracom", "vat", "vat id"),
+    "email": ("E-mail", "Email", "Courriel", "Mail"),
+    "kind": ("Type", "Type de client"),
+    "address": ("Adresse", "Adresse de facturation"),
+    "postal_code": ("Code postal", "CP", "zip", "zip code", "postcode"),
+    "city": ("Ville", "Commune"),
+    "country": ("Pays",),
+    "segment": ("Segment", "Catégorie"),
+    "payment_terms_days": ("Délai de paiement", "Délai", "payment terms", "terms days"),
+    "iban": ("IBAN",),
+}
+INVOICE_COLUMNS = _aliases(INVOICE_HEADERS)
+CUSTOMER_COLUMNS = _aliases(CUSTOMER_HEADERS)
+
+# Values of the Type column, after _key(). "FA"/"AV" are French accounting journal codes,
+# 380/381 the UNTDID 1001 codes used by e-invoicing tools.
+INVOICE_WORDS = {"facture", "invoice", "fa", "380"}
+CREDIT_WORDS = {"avoir", "facturedavoir", "creditnote", "credit", "notedecredit", "av", "381"}
+COMPANY_WORDS = {"societe", "entreprise", "company", "business", "professionnel", "pro"}
+PERSON_WORDS = {"particulier", "person", "personne", "individual", "consumer"}
+
+# The database columns' sizes, checked here so a long cell is named with its line.
+MAX_LENGTHS = {"code": 50, "customer_code": 50, "name": 200, "customer_name": 200}
+MAX_LENGTHS |= {"address": 300, "postal_code": 20, "city": 100, "segment": 50, "email": 254}
 
 
-# -- low level: rows, numbers, dates ------------------------------------------------------
+# -- rows: CSV and XLSX ---------------------------------------------------------------------
 
 
-def _decode(raw: bytes) -> str:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
+def read_rows(path: Path | str) -> tuple[list[str], Rows]:
+    """The header cells and each following row as (line number, stripped cells).
+
+    XLSX (first sheet) by extension, CSV otherwise. The header is the first non-empty row.
+    Line numbers are the file's own (CSV lines, spreadsheet rows), so that messages point
+    where a person will look; empty rows are kept (as empty lists or empty cells).
+    """
+    headers, rows, _ = _read_table(Path(path))
+    return headers, rows
+
+
+def _read_table(path: Path) -> tuple[list[str], Rows, int]:
+    suffix = path.suffix.lower()
+    if suffix in {".xls", ".ods", ".numbers"}:
+        raise InputError(
+            f"{suffix} files are not read: save the sheet as .xlsx or CSV.", file=path.name
+        )
+    rows = _xlsx_rows(path) if suffix in XLSX_SUFFIXES else _csv_rows(path)
+    for position, (line, cells) in enumerate(rows):
+        if any(cells):
+            return cells, rows[position + 1 :], line
+    raise InputError("the file is empty.", file=path.name)
+
+
+def _decode(raw: bytes, file: str) -> str:
     try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252")  # French Excel's "CSV (séparateur: point-virgule)"
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return raw.decode("utf-16")  # Excel's "Unicode text" export
+        try:
+            return raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return raw.decode("cp1252")  # French Excel's "CSV (séparateur: point-virgule)"
+    except UnicodeDecodeError as exc:
+        raise InputError("is neither UTF-8 nor Windows-1252 text.", file=file) from exc
 
 
-def _delimiter(header: str) -> str:
-    counts = {d: 0 for d in (";", ",", "\t")}
+_SEP_HINT = re.compile(r"sep=(.)\r?\n")  # Excel's optional first line, e.g. "sep=;"
+DELIMITERS = ";,\t"
+
+
+def _count_outside_quotes(line: str) -> dict[str, int]:
+    counts = dict.fromkeys(DELIMITERS, 0)
     quoted = False
-    for char in header:
+    for char in line:
         if char == '"':
             quoted = not quoted
         elif not quoted and char in counts:
             counts[char] += 1
-    best = max(counts, key=counts.get)
-    return best if counts[best] else ";"
+    return counts
 
 
-def _read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    text = _decode(path.read_bytes())
-    first = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first))
-    rows = [(number, [cell.strip() for cell in row]) for number, row in enumerate(reader, 1)]
-    if not rows:
-        raise InputError("the file is empty.", file=path.name)
-    return rows[0][1], rows[1:]
+def _delimiter(text: str) -> str:
+    """The separator among ; , and tab: the Sniffer's choice, checked against the header.
+
+    Data rows are full of decimal commas, which can mislead the Sniffer; header names
+    almost never hold a separator, so the header's most frequent one wins when the
+    Sniffer disagrees, and the Sniffer only settles ties.
+    """
+    sample = text[:65536].splitlines()
+    header = next((line for line in sample if line.strip()), "")
+    counts = _count_outside_quotes(header)
+    best = max(DELIMITERS, key=counts.__getitem__)
+    try:
+        sniffed = csv.Sniffer().sniff("\n".join(sample[:50]), delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        sniffed = ""
+    if not counts[best]:
+        return ";"  # a one-column file: whatever its rows hold, nothing is to be split
+    return sniffed if sniffed and counts[sniffed] == counts[best] else best
 
 
-def _cell_text(value) -> str:
+def _csv_rows(path: Path) -> Rows:
+    text = _decode(path.read_bytes(), path.name)
+    hint = _SEP_HINT.match(text)
+    offset = 1 if hint else 0
+    delimiter = hint.group(1) if hint else _delimiter(text)
+    reader = csv.reader(
+        io.StringIO(text[hint.end() :] if hint else text, newline=""), delimiter=delimiter
+    )
+    rows: Rows = []
+    start = 1  # a quoted cell may span lines: a row is numbered by its first line
+    try:
+        for cells in reader:
+            rows.append((start + offset, [cell.strip() for cell in cells]))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise InputError(
+            f"is not readable CSV ({exc}).", file=path.name, line=start + offset
+        ) from exc
+    return rows
+
+
+def _cell_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -175,14 +247,15 @@ def _cell_text(value) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, float):
-        # Spreadsheet cells hold binary floats; a money cell typed as 1234.5 must come back
-        # as "1234.5", not 1234.4999999: six decimals is past any amount's precision.
+        # XLSX stores every number as a binary float: this is the one place floats are
+        # taken, because the format has no decimal type. Rounding to 6 places (past any
+        # currency's 3) recovers what was typed: 1234.5 -> "1234.5", not 1234.4999999.
         return format(Decimal(str(round(value, 6))).normalize(), "f")
     return str(value).strip()
 
 
-def _read_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    from openpyxl import load_workbook
+def _xlsx_rows(path: Path) -> Rows:
+    from openpyxl import load_workbook  # imported here: CSV reads need not pay for it
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)
@@ -190,197 +263,259 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
         raise InputError(f"is not a readable XLSX file ({exc}).", file=path.name) from exc
     try:
         sheet = book.worksheets[0]
-        rows = [
-            (number, [_cell_text(v) for v in row])
+        sheet.reset_dimensions()  # some tools write a wrong <dimension>: trust the cells
+        # iter_rows yields an empty row for each missing one, so counting gives row numbers.
+        return [
+            (number, [_cell_text(value) for value in row])
             for number, row in enumerate(sheet.iter_rows(values_only=True), 1)
         ]
     finally:
         book.close()
-    if not rows:
-        raise InputError("the file is empty.", file=path.name)
-    return rows[0][1], rows[1:]
 
 
-def read_rows(path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """The header and the (line number, cells) of each row, from CSV or XLSX."""
-    path = Path(path)
-    if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        return _read_xlsx(path)
-    return _read_csv(path)
+# -- values: amounts and dates ----------------------------------------------------------------
 
-
-_SPACES = re.compile(r"[\s\u00a0\u202f']")
-_CURRENCY = re.compile(r"(€|eur\b|EUR\b)")
-_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+_UNIFY = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2019": "'", "\u2212": "-"})
+_PLAIN = re.compile(r"-?(?:\d+(?:[.,]\d+)?|[.,]\d+)")
+_UNSIGNED = re.compile(r"\d+(?:[.,]\d+)?|[.,]\d+")
+# Groups of three after a thousands separator, used the same way throughout ("\3").
+_GROUPED = re.compile(r"(\d{1,3})((?:([ '.,])\d{3})(?:\3\d{3})*)(?:([.,])(\d+))?")
+_CURRENCY = re.compile(r"^(?:€|eur)\s*|\s*(?:€|eur)$", re.IGNORECASE)
 
 
 def parse_decimal(text: str, *, column: str, line: int, file: str) -> Decimal:
-    """An amount as people type it: "1 234,56", "1.234,56", "1,234.56", "(12,50) €"."""
-    raw = text
-    text = _SPACES.sub("", _CURRENCY.sub("", text))
-    negative = text.startswith("(") and text.endswith(")")
-    text = text.strip("()")
-    if "," in text and "." in text:
-        decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
-        thousands = "." if decimal_mark == "," else ","
-        whole, _, fraction = text.rpartition(decimal_mark)
-        text = _ungroup(whole, thousands, raw, column, line, file) + "." + fraction
-    elif text.count(",") == 1:
-        text = text.replace(",", ".")
-    elif "," in text:
-        text = _ungroup(text, ",", raw, column, line, file)
-    if text.startswith("+"):
-        text = text[1:]
-    if not _NUMBER.match(text):
-        raise InputError(f"{raw!r} is not an amount.", file=file, line=line, column=column)
-    try:
-        value = Decimal(text)
-    except InvalidOperation as exc:  # pragma: no cover - the pattern guards this
-        raise InputError(f"{raw!r} is not an amount.", file=file, line=line, column=column) from exc
+    """An amount as people type it: "1 234,56", "1.234,56", "1,234.56", "(12,50) €".
+
+    A lone "," or "." followed by digits is the decimal mark, so "1,234" is 1.234 (and
+    refused later for a 2-decimal currency) rather than silently 1234.
+    """
+    if _PLAIN.fullmatch(text):  # the common case, kept fast
+        return Decimal(text.replace(",", "."))
+    value = _amount(text)
+    if value is None:
+        raise InputError(f"{text!r} is not an amount.", file=file, line=line, column=column)
+    return value
+
+
+def _strip_currency(text: str) -> str:
+    if text[:1].isdigit() and text[-1:].isdigit():
+        return text  # nothing to strip: skip the pattern for most cells
+    return _CURRENCY.sub("", text).strip()
+
+
+def _amount(text: str) -> Decimal | None:
+    rest = _strip_currency(text.translate(_UNIFY))
+    negative = False
+    if rest.startswith("(") and rest.endswith(")"):  # accountants' negative
+        negative, rest = True, _strip_currency(rest[1:-1])
+    if rest[:1] in ("-", "+"):
+        if negative:
+            return None  # "(-12)": two minus signs
+        negative, rest = rest[0] == "-", _strip_currency(rest[1:])
+    if _UNSIGNED.fullmatch(rest):
+        digits = rest.replace(",", ".")
+    else:
+        match = _GROUPED.fullmatch(rest)
+        if match is None or match[3] == match[4]:
+            return None
+        digits = match[1] + match[2].replace(match[3], "") + (f".{match[5]}" if match[4] else "")
+    value = Decimal(digits)
     return -value if negative else value
 
 
-def _ungroup(whole: str, separator: str, raw: str, column: str, line: int, file: str) -> str:
-    """Remove thousands separators, refusing groups that are not of three digits."""
-    sign, digits = ("-", whole[1:]) if whole.startswith("-") else ("", whole)
-    groups = digits.split(separator)
-    if not (1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])):
-        raise InputError(f"{raw!r} is not an amount.", file=file, line=line, column=column)
-    return sign + "".join(groups)
-
-
-_DATE_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
-_DATE_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$")
+_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"  # exports sometimes append 00:00:00
+_DMY = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})" + _TIME)
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME)
+_SHORT_YEAR = re.compile(r"\d{1,2}([/.-])\d{1,2}\1\d{2}")
 
 
 def parse_date(text: str, *, column: str, line: int, file: str) -> date:
     """dd/mm/yyyy (or with - or .) or ISO yyyy-mm-dd; two-digit years are refused."""
-    match = _DATE_DMY.match(text)
+    if match := _DMY.fullmatch(text):
+        day, month, year = int(match[1]), int(match[3]), int(match[4])
+    elif match := _ISO.fullmatch(text):
+        year, month, day = int(match[1]), int(match[2]), int(match[3])
+    else:
+        reason = (
+            "has a two-digit year, which is ambiguous: write the year in full"
+            if _SHORT_YEAR.fullmatch(text)
+            else "is not a date (dd/mm/yyyy or yyyy-mm-dd expected)"
+        )
+        raise InputError(f"{text!r} {reason}.", file=file, line=line, column=column)
     try:
-        if match:
-            day, month, year = (int(part) for part in match.groups())
+        if 1900 <= year <= 2199:  # anything else is a typo, such as 0026 for 2026
             return date(year, month, day)
-        match = _DATE_ISO.match(text)
-        if match:
-            year, month, day = (int(part) for part in match.groups())
-            return date(year, month, day)
-    except ValueError as exc:
-        raise InputError(
-            f"{text!r} is not a date that exists.", file=file, line=line, column=column
-        ) from exc
-    raise InputError(
-        f"{text!r} is not a date (dd/mm/yyyy or yyyy-mm-dd).", file=file, line=line, column=column
-    )
+    except ValueError:
+        pass
+    raise InputError(f"{text!r} is not a date that exists.", file=file, line=line, column=column)
 
 
-# -- mapping rows to fields ----------------------------------------------------------------
+# -- mapping rows to fields -------------------------------------------------------------------
+
+_MAX_AMOUNT = Decimal("1e15")  # the database keeps 15 digits before the decimal point
 
 
 class _Sheet:
-    """Rows of one file, read through a column mapping, with errors that point at cells."""
+    """Rows of one file read through a column mapping, with errors that point at cells."""
 
-    def __init__(self, path, aliases: dict[str, str], required: tuple[str, ...]):
-        self.file = Path(path).name
-        headers, self.rows = read_rows(path)
+    def __init__(self, path: Path | str, columns: dict[str, str], names: dict[str, tuple]):
+        path = Path(path)
+        self.file = path.name
+        self.names = names
+        headers, self.rows, self.header_line = _read_table(path)
+        self.width = len(headers)
+        # A CSV row longer than its header means a separator inside a value (a decimal
+        # comma in a comma-separated file): every later cell would be misread.
+        self.check_width = path.suffix.lower() not in XLSX_SUFFIXES
         self.index: dict[str, int] = {}
         self.header: dict[str, str] = {}
         for position, title in enumerate(headers):
-            name = aliases.get(_key(title))
+            name = columns.get(_key(title))
             if name is None:
-                continue
+                continue  # unknown columns are someone else's business
             if name in self.index:
                 raise InputError(
-                    f"columns {self.header[name]!r} and {title!r} both give {name}.",
+                    f"columns {self.header[name]!r} and {title!r} both give the {name}.",
                     file=self.file,
-                    line=1,
+                    line=self.header_line,
                     column=title,
                 )
             self.index[name], self.header[name] = position, title
-        for name in required:
-            if name not in self.index:
-                self.missing(name)
 
-    def missing(self, name: str):
-        raise InputError(
-            f"missing column {FRENCH_NAMES.get(name, name)!r} ({name}).",
-            file=self.file,
-            line=1,
-            column=name,
-        )
+    def require_column(self, *choices: str) -> None:
+        if not any(name in self.index for name in choices):
+            expected = " or ".join(repr(self.names[name][0]) for name in choices)
+            raise InputError(
+                f"missing column {expected} ({' or '.join(choices)}).",
+                file=self.file,
+                line=self.header_line,
+                column=choices[0],
+            )
 
     def has(self, name: str) -> bool:
         return name in self.index
 
-    def text(self, cells: list[str], name: str) -> str:
-        position = self.index.get(name)
-        if position is None or position >= len(cells):
-            return ""
-        return cells[position]
-
     def error(self, line: int, name: str, message: str) -> InputError:
         return InputError(message, file=self.file, line=line, column=self.header.get(name, name))
 
-    def required(self, cells, line, name) -> str:
-        value = self.text(cells, name)
+    def data_rows(self):
+        for line, cells in self.rows:
+            if not any(cells):
+                continue
+            if self.check_width and len(cells) > self.width and any(cells[self.width :]):
+                raise InputError(
+                    f"this row has {len(cells)} cells but the header has {self.width}: is a "
+                    "separator inside an unquoted value (such as a decimal comma)?",
+                    file=self.file,
+                    line=line,
+                )
+            yield line, cells
+
+    def text(self, cells: list[str], line: int, name: str) -> str:
+        position = self.index.get(name)
+        if position is None or position >= len(cells):
+            return ""
+        value = cells[position]
+        limit = MAX_LENGTHS.get(name)
+        if limit and len(value) > limit:
+            raise self.error(line, name, f"this cell is over {limit} characters.")
+        return value
+
+    def required(self, cells: list[str], line: int, name: str) -> str:
+        value = self.text(cells, line, name)
         if not value:
             raise self.error(line, name, "this cell is empty.")
         return value
 
-    def optional_amount(self, cells, line, name, currency: str) -> Decimal | None:
+    def amount(self, cells: list[str], line: int, name: str, currency: str) -> Decimal | None:
         """None when the column is absent or the cell empty."""
-        return self.amount(cells, line, name, currency) if self.text(cells, name) else None
-
-    def amount(self, cells, line, name, currency: str) -> Decimal:
-        value = self.text(cells, name)
+        value = self.text(cells, line, name)
         if not value:
-            raise self.error(line, name, "this cell is empty.")
+            return None
         number = parse_decimal(value, column=self.header[name], line=line, file=self.file)
-        places = currency_decimals(currency)
-        if number != number.quantize(Decimal(1).scaleb(-places)):
+        if abs(number) >= _MAX_AMOUNT:
+            raise self.error(line, name, f"{value!r} is too large an amount.")
+        exact = number.quantize(_minor_unit(currency))
+        if exact != number:  # refused rather than rounded: the file says something else
+            places = currency_decimals(currency)
             raise self.error(line, name, f"{value!r} has more than {places} decimals.")
-        return number
+        return exact
 
-    def day(self, cells, line, name) -> date | None:
-        value = self.text(cells, name)
+    def day(self, cells: list[str], line: int, name: str) -> date | None:
+        value = self.text(cells, line, name)
         if not value:
             return None
         return parse_date(value, column=self.header[name], line=line, file=self.file)
 
-    def data_rows(self):
-        for line, cells in self.rows:
-            if any(cells):
-                yield line, cells
+    def siren(self, cells: list[str], line: int) -> str:
+        siren, problem = _siren(self.text(cells, line, "siren"))
+        if problem:
+            raise self.error(line, "siren", problem)
+        return siren
 
 
-# The French header named in "missing column" messages.
-FRENCH_NAMES = {
-    "number": "Numéro",
-    "issue_date": "Date",
-    "total_incl_tax": "Montant TTC",
-    "customer_code": "Code client",
-    "name": "Nom",
-}
+_ID_SEPARATORS = re.compile(r"[\s.\-]")
 
 
-# -- invoices -------------------------------------------------------------------------------
+@cache
+def _minor_unit(currency: str) -> Decimal:
+    return quantize(Decimal(0), currency)  # Decimal("0.00") for EUR: core.money decides
+
+
+@lru_cache(maxsize=4096)  # one customer's SIREN repeats on each of its invoices
+def _siren(text: str) -> tuple[str, str]:
+    """The SIREN and "", or "" and why the text is not one."""
+    value = _ID_SEPARATORS.sub("", text)
+    try:
+        if len(value) == 14:  # a SIRET: its first nine digits are the SIREN
+            return identifiers.siret(value)[:9], ""
+        return identifiers.siren(value), ""
+    except ValidationError as exc:
+        return "", exc.message
+
+
+# -- invoices ---------------------------------------------------------------------------------
+
+
+def read_invoices(path: Path | str) -> list[InvoiceRecord]:
+    """Invoice and credit note rows; an identical repeated row is kept once."""
+    sheet = _Sheet(path, INVOICE_COLUMNS, INVOICE_HEADERS)
+    for name in ("number", "issue_date", "total_incl_tax"):
+        sheet.require_column(name)
+    sheet.require_column("customer_code", "customer_name", "siren")
+    records: list[InvoiceRecord] = []
+    seen: dict[str, InvoiceRecord] = {}
+    for line, cells in sheet.data_rows():
+        record = _invoice(sheet, line, cells)
+        first = seen.get(record.number)
+        if first is None:
+            seen[record.number] = record
+            records.append(record)
+        elif dataclasses.replace(record, line=first.line) != first:
+            raise sheet.error(
+                line,
+                "number",
+                f"duplicated number {record.number!r} with another amount or other details "
+                f"than line {first.line}.",
+            )
+    return records
 
 
 def _invoice(sheet: _Sheet, line: int, cells: list[str]) -> InvoiceRecord:
     number = sheet.required(cells, line, "number")
     if len(number) > MAX_NUMBER_LENGTH:
         raise sheet.error(line, "number", f"{number!r} is over {MAX_NUMBER_LENGTH} characters.")
+    code = sheet.text(cells, line, "customer_code")
+    name = sheet.text(cells, line, "customer_name")
+    siren = sheet.siren(cells, line)
+    if not (code or name or siren):
+        column = next(n for n in ("customer_code", "customer_name", "siren") if sheet.has(n))
+        raise sheet.error(line, column, "no customer code, name or SIREN on this row.")
     try:
-        currency = check_currency(sheet.text(cells, "currency") or "EUR")
+        currency = check_currency(sheet.text(cells, line, "currency") or "EUR")
     except ValidationError as exc:
         raise sheet.error(line, "currency", exc.message) from exc
-    code, name = sheet.text(cells, "customer_code"), sheet.text(cells, "customer_name")
-    siren = re.sub(r"\D", "", sheet.text(cells, "siren"))
-    if not (code or name or siren):
-        raise sheet.error(
-            line,
-            "customer_code" if sheet.has("customer_code") else "customer_name",
-            "no customer code, name or SIREN on this row.",
-        )
+
     issue = sheet.day(cells, line, "issue_date")
     if issue is None:
         raise sheet.error(line, "issue_date", "this cell is empty.")
@@ -388,37 +523,44 @@ def _invoice(sheet: _Sheet, line: int, cells: list[str]) -> InvoiceRecord:
         due = sheet.day(cells, line, "due_date")
         if due is None:
             raise sheet.error(line, "due_date", "this cell is empty.")
+        if due < issue:
+            raise sheet.error(line, "due_date", "the due date is before the issue date.")
     else:
         due = issue + DEFAULT_TERMS
-    excl = sheet.optional_amount(cells, line, "total_excl_tax", currency)
-    tax = sheet.optional_amount(cells, line, "total_tax", currency)
+
+    excl = sheet.amount(cells, line, "total_excl_tax", currency)
+    tax = sheet.amount(cells, line, "total_tax", currency)
     incl = sheet.amount(cells, line, "total_incl_tax", currency)
-    kind_word = _key(sheet.text(cells, "kind"))
-    if kind_word in CREDIT_WORDS:
-        kind = "credit_note"
-    elif kind_word in INVOICE_WORDS:
-        kind = "credit_note" if not sheet.has("kind") and incl < 0 else "invoice"
-    else:
-        raise sheet.error(
-            line, "kind", f"{sheet.text(cells, 'kind')!r} is neither a facture nor an avoir."
-        )
+    if incl is None:
+        raise sheet.error(line, "total_incl_tax", "this cell is empty.")
+    # Without HT and TVA the file only knows the total: it is recorded as HT, with no VAT.
     if excl is None and tax is None:
-        excl, tax = incl, Decimal(0)
+        excl, tax = incl, incl - incl
     elif excl is None:
         excl = incl - tax
     elif tax is None:
         tax = incl - excl
     elif excl + tax != incl:
         raise sheet.error(
-            line, "total_incl_tax", f"{excl} + {tax} is not {incl}: the amounts do not add up."
+            line,
+            "total_incl_tax",
+            f"the amounts do not add up: {excl} + {tax} = {excl + tax}, not {incl}.",
         )
-    if kind == "credit_note":
-        excl, tax, incl = abs(excl), abs(tax), abs(incl)
-    paid = sheet.optional_amount(cells, line, "amount_paid", currency) or Decimal(0)
-    if not Decimal(0) <= paid <= incl:
-        raise sheet.error(
-            line, "amount_paid", f"the paid amount {paid} is not between 0 and the total {incl}."
-        )
+
+    kind = _invoice_kind(sheet, cells, line, incl)
+    paid = sheet.amount(cells, line, "amount_paid", currency)
+    if paid is None:
+        paid = incl - incl
+    if kind == "credit_note":  # stored positive, whichever sign the file uses
+        if incl < 0:
+            excl, tax, incl = -excl, -tax, -incl
+        paid = abs(paid)
+    for field, value in (("total_excl_tax", excl), ("total_tax", tax)):
+        if value < 0:
+            raise sheet.error(line, field, f"{value} does not have the sign of the total.")
+    if not 0 <= paid <= incl:
+        raise sheet.error(line, "amount_paid", f"{paid} is not between 0 and the total {incl}.")
+
     return InvoiceRecord(
         line=line,
         number=number,
@@ -437,75 +579,107 @@ def _invoice(sheet: _Sheet, line: int, cells: list[str]) -> InvoiceRecord:
     )
 
 
-def read_invoices(path) -> list[InvoiceRecord]:
-    sheet = _Sheet(path, INVOICE_COLUMNS, ("number", "issue_date", "total_incl_tax"))
-    if not any(sheet.has(n) for n in ("customer_code", "customer_name", "siren")):
-        sheet.missing("customer_code")
-    records: list[InvoiceRecord] = []
-    seen: dict[str, InvoiceRecord] = {}
-    for line, cells in sheet.data_rows():
-        record = _invoice(sheet, line, cells)
-        first = seen.get(record.number)
-        if first is None:
-            seen[record.number] = record
-            records.append(record)
-        elif _without_line(first) != _without_line(record):
+def _invoice_kind(sheet: _Sheet, cells: list[str], line: int, total: Decimal) -> str:
+    """The Type cell decides; without one (no column, or empty) the total's sign does."""
+    word = _key(sheet.text(cells, line, "kind"))
+    if word in CREDIT_WORDS:
+        return "credit_note"
+    if word in INVOICE_WORDS:
+        if total < 0:
             raise sheet.error(
-                line,
-                "number",
-                f"invoice {record.number} appears again (line "
-                f"{first.line}) with other amounts or details.",
+                line, "total_incl_tax", "a negative total on an invoice: is it an 'avoir'?"
             )
-    return records
+        return "invoice"
+    if word:
+        text = sheet.text(cells, line, "kind")
+        raise sheet.error(line, "kind", f"{text!r} is neither 'facture' nor 'avoir'.")
+    return "credit_note" if total < 0 else "invoice"
 
 
-def _without_line(record):
-    return {k: v for k, v in record.__dict__.items() if k != "line"}
+# -- customers --------------------------------------------------------------------------------
+
+_EMAIL = re.compile(r"[^@\s;,<>]+@[^@\s;,<>]+\.[^@\s;,<>]+")
+_DAYS = re.compile(r"(\d{1,3})\s*(?:j|jours?|d|days?)?\.?", re.IGNORECASE)
+_NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "ZZ"}
 
 
-# -- customers ------------------------------------------------------------------------------
+@cache
+def _countries() -> dict[str, str]:
+    """ISO codes and French and English country names (as _key) to the ISO code."""
+    from babel import Locale
+
+    found: dict[str, str] = {}
+    for language in ("en", "fr"):
+        for code, label in Locale.parse(language).territories.items():
+            if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES:
+                found[_key(code)] = found[_key(label)] = code
+    return found
+
+
+def read_customers(path: Path | str) -> list[CustomerRecord]:
+    sheet = _Sheet(path, CUSTOMER_COLUMNS, CUSTOMER_HEADERS)
+    sheet.require_column("name")
+    return [_customer(sheet, line, cells) for line, cells in sheet.data_rows()]
 
 
 def _customer(sheet: _Sheet, line: int, cells: list[str]) -> CustomerRecord:
-    kind_word = _key(sheet.text(cells, "kind"))
-    if kind_word in PERSON_WORDS:
+    text = sheet.text
+    name = sheet.required(cells, line, "name")
+    kind_text = text(cells, line, "kind")
+    word = _key(kind_text)
+    if word in PERSON_WORDS:
         kind = "person"
-    elif kind_word in COMPANY_WORDS:
+    elif word in COMPANY_WORDS or not word:
         kind = "company"
     else:
-        raise sheet.error(
-            line, "kind", f"{sheet.text(cells, 'kind')!r} is neither a société nor a particulier."
-        )
-    email = sheet.text(cells, "email")
-    if email and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", email):
+        raise sheet.error(line, "kind", f"{kind_text!r} is neither 'société' nor 'particulier'.")
+
+    email = text(cells, line, "email")
+    if email and not _EMAIL.fullmatch(email):
         raise sheet.error(line, "email", f"{email!r} is not an email address.")
-    terms_text = sheet.text(cells, "payment_terms_days")
+
+    country_text = text(cells, line, "country")
+    country = _countries().get(_key(country_text)) if country_text else "FR"
+    if country is None:
+        raise sheet.error(line, "country", f"{country_text!r} is not a country (such as FR).")
+    postal_code = text(cells, line, "postal_code")
+    if country == "FR" and len(postal_code) == 4 and postal_code.isdigit():
+        postal_code = "0" + postal_code  # a number cell lost the zero of 01000
+
+    terms_text = text(cells, line, "payment_terms_days")
     terms = None
     if terms_text:
-        digits = re.sub(r"\D", "", terms_text)
-        if not digits:
+        match = _DAYS.fullmatch(terms_text)
+        if match is None or int(match[1]) > 365:
             raise sheet.error(
-                line, "payment_terms_days", f"{terms_text!r} is not a number of days."
+                line, "payment_terms_days", f"{terms_text!r} is not a number of days (30, 45 j)."
             )
-        terms = int(digits)
+        terms = int(match[1])
+
+    vat_number = text(cells, line, "vat_number")
+    iban = text(cells, line, "iban")
+    try:
+        vat_number = identifiers.vat_number(_ID_SEPARATORS.sub("", vat_number).upper())
+    except ValidationError as exc:
+        raise sheet.error(line, "vat_number", exc.message) from exc
+    try:
+        iban = identifiers.iban(iban)
+    except ValidationError as exc:
+        raise sheet.error(line, "iban", exc.message) from exc
+
     return CustomerRecord(
         line=line,
-        code=sheet.text(cells, "code"),
-        name=sheet.required(cells, line, "name"),
-        siren=re.sub(r"\D", "", sheet.text(cells, "siren")),
-        vat_number=sheet.text(cells, "vat_number").replace(" ", "").upper(),
+        code=text(cells, line, "code"),
+        name=name,
+        siren=sheet.siren(cells, line),
+        vat_number=vat_number,
         email=email,
         kind=kind,
-        address=sheet.text(cells, "address"),
-        postal_code=sheet.text(cells, "postal_code"),
-        city=sheet.text(cells, "city"),
-        country=(sheet.text(cells, "country") or "FR").upper()[:2],
-        segment=sheet.text(cells, "segment"),
+        address=text(cells, line, "address").replace("\r\n", "\n"),
+        postal_code=postal_code,
+        city=text(cells, line, "city"),
+        country=country,
+        segment=text(cells, line, "segment"),
         payment_terms_days=terms,
-        iban=sheet.text(cells, "iban").replace(" ", "").upper(),
+        iban=iban,
     )
-
-
-def read_customers(path) -> list[CustomerRecord]:
-    sheet = _Sheet(path, CUSTOMER_COLUMNS, ("name",))
-    return [_customer(sheet, line, cells) for line, cells in sheet.data_rows()]
