@@ -22,10 +22,10 @@ from solde.core.errors import InputError, ValidationError
 from solde.core.money import check_currency, currency_decimals, quantize
 from solde.formats.sheets import (
     XLSX_SUFFIXES,
-    read_table,
     parse_date,
     parse_decimal,
     read_rows,
+    read_table,
 )
 
 __all__ = [
