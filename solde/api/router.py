@@ -3,7 +3,8 @@
 from rest_framework.routers import DefaultRouter
 
 from solde.customers.api import CustomerViewSet
-from solde.invoicing.api import CreditNoteViewSet, InvoiceViewSet, QuoteViewSet
+from solde.invoicing.api import CreditNoteViewSet, InvoiceViewSet
+from solde.invoicing.api_quotes import QuoteViewSet
 from solde.payments.api import AllocationViewSet, BalanceViewSet, PaymentViewSet
 
 router = DefaultRouter()

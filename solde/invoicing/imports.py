@@ -198,10 +198,6 @@ def _check_record(rec, file: str) -> None:
             line=rec.line,
             column="amount_paid",
         )
-    if rec.due_date < rec.issue_date:
-        raise InputError(
-            "the due date is before the issue date.", file=file, line=rec.line, column="due_date"
-        )
     if rec.issue_date > clock.today():
         raise InputError(
             "the issue date is in the future.", file=file, line=rec.line, column="issue_date"
