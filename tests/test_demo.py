@@ -96,6 +96,9 @@ def test_every_kind_of_situation_is_there(demo):
     statuses = {display_status(i, TODAY) for i in rows}
     assert {"paid", "open", "overdue", "disputed"} <= statuses
     assert {i.status for i in rows} >= {"paid", "partially_paid", "open", "written_off"}
+    assert any(i.due_date < TODAY and i.balance > 0 for i in rows)  # overdue
+    assert any(i.due_date >= TODAY and i.balance > 0 for i in rows)  # open, not yet due
+    assert any(i.disputed for i in rows)
     assert set(invoices(demo).values_list("kind", flat=True)) == {
         "invoice",
         "deposit",
