@@ -304,6 +304,18 @@ def invoice_show_cmd(args):
     return doc
 
 
+def invoice_pdf_cmd(args):
+    from pathlib import Path
+
+    from solde.invoicing.pdf import invoice_pdf_bytes
+    from solde.invoicing.queries import invoice_get
+
+    invoice = invoice_get(company=_company(args), ref=args.number)
+    content = invoice_pdf_bytes(invoice=invoice)
+    Path(args.out).write_bytes(content)
+    print(f"{args.out}: {invoice.number}, {len(content)} bytes, SHA-256 {invoice.pdf_sha256}")
+
+
 def invoice_credit_note_cmd(args):
     from solde.invoicing.queries import invoice_get
     from solde.invoicing.services import credit_note_create, invoice_issue
@@ -554,6 +566,10 @@ def register(sub, date_type) -> None:  # noqa: PLR0915 - a flat list reads best 
     p.add_argument("ref")
     p.add_argument("--company", required=True)
     p.add_argument("--date", type=date_type)
+    p = add("pdf", invoice_pdf_cmd, "write the Factur-X PDF of an issued invoice", invoices)
+    p.add_argument("number")
+    p.add_argument("--company", required=True)
+    p.add_argument("--out", required=True)
     p = add("credit-note", invoice_credit_note_cmd, "issue a credit note", invoices, json_flag=True)
     p.add_argument("number")
     p.add_argument("--company", required=True)

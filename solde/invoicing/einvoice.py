@@ -126,7 +126,7 @@ def invoice_document(invoice: Invoice) -> cii.Document:
             else ""
         ),
         penalty_terms=PENALTY_RATE.format(rate=rate) if rate is not None else PENALTY_DEFAULT,
-        indemnity_terms=INDEMNITY.format(amount=company.recovery_indemnity.normalize()),
+        indemnity_terms=INDEMNITY.format(amount=f"{company.recovery_indemnity.normalize():f}"),
         discount_terms=company.early_payment_discount or NO_DISCOUNT,
         notes=tuple(n for n in [invoice.notes] if n),
         iban=seller.get("iban", ""),

@@ -123,7 +123,10 @@ class Invoice(DocumentFields):
     STATUS_CHOICES = [(s, s) for s in (DRAFT, OPEN, PARTIALLY_PAID, PAID, WRITTEN_OFF, CANCELLED)]
     NATURE_CHOICES = [("services", "services"), ("goods", "goods"), ("mixed", "mixed")]
 
-    MUTABLE_AFTER_ISSUE = frozenset({"balance", "status", "disputed", "dispute_reason", "paid_on"})
+    # The PDF is written once after issue (then never again: see pdf.invoice_pdf_freeze).
+    MUTABLE_AFTER_ISSUE = frozenset(
+        {"balance", "status", "disputed", "dispute_reason", "paid_on", "pdf", "pdf_sha256"}
+    )
 
     kind = models.CharField(max_length=12, choices=KIND_CHOICES, default=INVOICE)
     state = models.CharField(max_length=6, choices=STATE_CHOICES, default=DRAFT)
@@ -154,6 +157,8 @@ class Invoice(DocumentFields):
     balance = models.DecimalField(**AMOUNT)
     paid_on = models.DateField(null=True, blank=True)
     disputed = models.BooleanField(default=False)
+    pdf = models.FileField(upload_to="invoices/%Y/", blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
     dispute_reason = models.CharField(max_length=300, blank=True)
 
     objects = InvoiceQuerySet.as_manager()

@@ -41,6 +41,16 @@ DRAFT_FIELDS = {
 }
 
 
+# Demo and imported documents get their PDF on first download instead of a job each.
+NO_PDF_JOB = {"demo", "import"}
+
+
+def _queue_pdf(invoice_id: int) -> None:
+    from solde.invoicing.tasks import freeze_pdf
+
+    freeze_pdf(invoice_id)
+
+
 def _check_draft(invoice: Invoice) -> None:
     if not invoice.is_draft:
         raise Conflict(
@@ -322,6 +332,8 @@ def invoice_issue(*, invoice: Invoice, issue_date: date | None = None, actor=Non
                 "due_date": locked.due_date,
             },
         )
+        if locked.origin not in NO_PDF_JOB:
+            transaction.on_commit(lambda: _queue_pdf(locked.pk))
         if locked.kind == Invoice.CREDIT_NOTE and locked.corrects_id:
             corrected = locked.corrects
             amount = min(locked.total, Invoice.objects.get(pk=corrected.pk).balance)
