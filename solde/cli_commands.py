@@ -121,6 +121,30 @@ def customer_create_cmd(args):
     return {"id": str(customer.public_id), "code": customer.code, "name": customer.name}
 
 
+def customer_statement_cmd(args):
+    from pathlib import Path
+
+    from solde.customers.queries import customer_get
+    from solde.customers.statement import customer_statement
+    from solde.customers.statement_pdf import statement_pdf
+
+    company = _company(args)
+    customer = customer_get(company=company, ref=args.ref)
+    statement = customer_statement(
+        company=company, customer=customer, start=args.start, end=args.end
+    )
+    content = statement_pdf(statement)
+    Path(args.out).write_bytes(content)
+    closing = ", ".join(
+        f"{_amount(s.closing, s.currency)} {s.currency}" for s in statement.sections
+    )
+    print(
+        f"{args.out}: statement of {customer.code or customer.public_id} from "
+        f"{statement.start.isoformat()} to {statement.end.isoformat()}, "
+        f"closing balance {closing}, {len(content)} bytes"
+    )
+
+
 # -- invoices ----------------------------------------------------------------------------
 
 
@@ -537,6 +561,12 @@ def register(sub, date_type) -> None:  # noqa: PLR0915 - a flat list reads best 
     p.add_argument("--name", required=True)
     p.add_argument("--siren")
     p.add_argument("--email")
+    p = add("statement", customer_statement_cmd, "write a customer's statement PDF", customers)
+    p.add_argument("ref", metavar="CODE_OR_ID")
+    p.add_argument("--company", required=True)
+    p.add_argument("--from", dest="start", type=date_type, help="default: 1 January")
+    p.add_argument("--to", dest="end", type=date_type, help="default: today")
+    p.add_argument("--out", required=True)
 
     p = add("import", import_cmd, "import customers or invoices (CSV, XLSX)", json_flag=True)
     p.add_argument("kind", choices=["customers", "invoices"])

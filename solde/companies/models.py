@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import uuid
 from decimal import Decimal
 
@@ -9,6 +10,10 @@ from django.conf import settings
 from django.db import models
 
 from solde.core.roles import Role
+
+DEFAULT_BRAND_COLOUR = "#1f4e79"
+# Logo file extensions (as the service names stored files) and their media types.
+LOGO_TYPES = {"png": "image/png", "jpg": "image/jpeg", "svg": "image/svg+xml"}
 
 
 class Company(models.Model):
@@ -39,6 +44,12 @@ class Company(models.Model):
     write_off_tolerance = models.DecimalField(
         max_digits=10, decimal_places=2, default=Decimal("1.00")
     )
+    # Shown on invoice PDFs; checked by services.company_update (PNG, JPEG or SVG, 1 MB).
+    logo = models.FileField(upload_to="logos/", blank=True)
+    brand_colour = models.CharField(max_length=7, blank=True)  # "#RRGGBB"; blank: default
+    # Emails to customers: the From display name and the Reply-To address.
+    email_sender_name = models.CharField(max_length=100, blank=True)
+    email_reply_to = models.EmailField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -46,6 +57,20 @@ class Company(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def logo_data_uri(self) -> str:
+        """The logo inlined as a data: URI (for PDFs and previews), or "" without one."""
+        if not self.logo:
+            return ""
+        kind = LOGO_TYPES.get(self.logo.name.rsplit(".", 1)[-1].lower(), "")
+        if not kind:
+            return ""
+        try:
+            with self.logo.open("rb") as handle:
+                content = handle.read()
+        except OSError:
+            return ""  # a lost file must not stop invoices from being drawn
+        return f"data:{kind};base64,{base64.b64encode(content).decode('ascii')}"
 
 
 class Membership(models.Model):

@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -67,11 +69,13 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "huey.contrib.djhuey",
+    "django_htmx",
     "solde.companies",
     "solde.audit",
     "solde.customers",
     "solde.invoicing",
     "solde.payments",
+    "solde.mail",
     "solde.api",
     "solde.web",
 ]
@@ -85,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -101,6 +106,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "solde.web.company.navigation",
             ],
         },
     },
@@ -137,6 +144,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = os.environ.get("SOLDE_LANGUAGE", "fr")
 LANGUAGES = [("fr", "Français"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "solde_language"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "start"
+LOGOUT_REDIRECT_URL = "login"
+SESSION_COOKIE_HTTPONLY = True
 TIME_ZONE = os.environ.get("SOLDE_TIME_ZONE", "Europe/Paris")
 USE_I18N = True
 USE_TZ = True
@@ -161,6 +173,52 @@ else:
         "filename": str(DATA_DIR / "jobs.sqlite3"),
         "immediate": False,
     }
+
+
+def _email(url: str) -> dict:
+    """Django's EMAIL_* settings from SOLDE_EMAIL_URL.
+
+    smtp://user:pass@host:port   plain SMTP, upgraded with STARTTLS on port 587 (submission)
+    smtp+starttls://…            STARTTLS on any port (also: ?starttls=1; ?starttls=0 turns it off)
+    smtps://…                    implicit TLS (RFC 8314), port 465 by default
+    ?timeout=N                   seconds before giving up on the server (default 30)
+    User and password are percent-decoded, so an "@" in a login is written %40.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in {"smtp", "smtps", "smtp+starttls"}:
+        raise ImproperlyConfigured(
+            f"SOLDE_EMAIL_URL: unknown scheme {parts.scheme!r} (smtp, smtp+starttls, smtps)."
+        )
+    query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+    ssl = parts.scheme == "smtps"
+    port = parts.port or (465 if ssl else 25)
+    starttls_default = parts.scheme == "smtp+starttls" or (not ssl and port == 587)
+    starttls = query.get("starttls", "1" if starttls_default else "0").lower() in {"1", "true"}
+    return {
+        "EMAIL_HOST": parts.hostname or "localhost",
+        "EMAIL_PORT": port,
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_SSL": ssl,
+        "EMAIL_USE_TLS": starttls and not ssl,
+        "EMAIL_TIMEOUT": int(query.get("timeout", "30")),
+    }
+
+
+# With SOLDE_EMAIL_URL, solde.mail delivers through SMTP; without it, every message is
+# written as an .eml file in DATA_DIR/outbox (nothing leaves the machine). The URL itself
+# is not kept as a setting: it holds a password that error pages would show.
+_email_url = os.environ.get("SOLDE_EMAIL_URL", "")
+EMAIL_DELIVERY = "smtp" if _email_url else "file"
+_smtp = _email(_email_url or "smtp://localhost")
+EMAIL_HOST = _smtp["EMAIL_HOST"]
+EMAIL_PORT = _smtp["EMAIL_PORT"]
+EMAIL_HOST_USER = _smtp["EMAIL_HOST_USER"]
+EMAIL_HOST_PASSWORD = _smtp["EMAIL_HOST_PASSWORD"]
+EMAIL_USE_SSL = _smtp["EMAIL_USE_SSL"]
+EMAIL_USE_TLS = _smtp["EMAIL_USE_TLS"]
+EMAIL_TIMEOUT = _smtp["EMAIL_TIMEOUT"]
+DEFAULT_FROM_EMAIL = os.environ.get("SOLDE_EMAIL_FROM", "Solde <noreply@localhost>")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 
+from solde.companies.models import DEFAULT_BRAND_COLOUR
 from solde.core.errors import Conflict
 from solde.invoicing import einvoice
 from solde.invoicing.models import Invoice
@@ -89,7 +90,8 @@ def _context(invoice: Invoice) -> dict:
         "share_capital": _money(Decimal(seller["share_capital"]), cur).replace(",00", "")
         if seller.get("share_capital")
         else "",
-        "colour": "#1f4e79",
+        "colour": company.brand_colour or DEFAULT_BRAND_COLOUR,
+        "logo": company.logo_data_uri(),
         "corrects": invoice.corrects if invoice.corrects_id else None,
         "vat": [
             {"label": _rate(g.rate), "taxable": _money(g.taxable, cur), "tax": _money(g.tax, cur)}

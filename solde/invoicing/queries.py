@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
 from solde.companies.models import Company
 from solde.companies.queries import by_ref
@@ -94,3 +95,25 @@ def invoice_get(*, company: Company, ref: str) -> Invoice:
 def quote_get(*, company: Company, ref: str) -> Quote:
     rows = Quote.objects.for_company(company).select_related("customer")
     return by_ref(rows, ref, what="quote", other_field="number")
+
+
+def receivable_summary(*, company: Company, today: date | None = None) -> dict:
+    """What customers owe now, in the company's currency: all of it, and what is overdue.
+
+    Reads the stored balances (kept by the payment services, checked nightly), so it is
+    two indexed sums whatever the number of invoices.
+    """
+    today = today or clock.today()
+    unpaid = invoice_list(company=company, status="unpaid").filter(currency=company.currency)
+    unpaid = unpaid.exclude(kind=Invoice.CREDIT_NOTE)
+    overdue = unpaid.filter(due_date__lt=today)
+    total = unpaid.aggregate(total=Sum("balance"), count=Count("id"))
+    late = overdue.aggregate(total=Sum("balance"), count=Count("id"))
+    return {
+        "currency": company.currency,
+        "receivable": total["total"] or Decimal(0),
+        "receivable_count": total["count"],
+        "overdue": late["total"] or Decimal(0),
+        "overdue_count": late["count"],
+        "oldest_overdue": list(overdue.order_by("due_date", "id")[:10]),
+    }

@@ -478,3 +478,155 @@ def _set_dispute(invoice: Invoice, disputed: bool, reason: str, actor) -> Invoic
             after={"disputed": disputed, "dispute_reason": reason},
         )
     return locked
+
+
+def invoice_duplicate(*, invoice: Invoice, actor=None) -> Invoice:
+    """A new draft with the lines, charges and terms of any invoice or deposit invoice."""
+    if invoice.kind == Invoice.CREDIT_NOTE:
+        raise Conflict("A credit note is not duplicated: correct the invoice again instead.")
+    lines = [
+        {name: getattr(line, name) for name in documents.LINE_FIELDS}
+        for line in invoice.lines.all()
+    ]
+    charges = [
+        {name: getattr(row, name) for name in ("is_charge", "amount", "reason")}
+        | {"vat_category": row.vat_category, "vat_rate": row.vat_rate}
+        for row in invoice.allowance_charges.all()
+    ]
+    return invoice_create(
+        company=invoice.company,
+        customer=invoice.customer,
+        lines=lines,
+        kind=invoice.kind,
+        allowance_charges=charges,
+        actor=actor,
+        nature=invoice.nature,
+        currency=invoice.currency,
+        payment_terms=invoice.payment_terms,
+        notes=invoice.notes,
+    )
+
+
+def _series_fields(company: Company, *, name: str, pattern: str, exclude=None) -> tuple[str, str]:
+    """A checked series name and pattern. Two series of a company may not share a
+    pattern (even with another {SEQ} width): their numbers would collide."""
+    import re
+
+    name = (name or "").strip()
+    if not name or len(name) > Series._meta.get_field("name").max_length:
+        raise ValidationError("A series needs a name of at most 50 characters.", field="name")
+    pattern = numbering.validate_pattern((pattern or "").strip())
+    if len(pattern) > Series._meta.get_field("pattern").max_length:
+        raise ValidationError("A pattern is at most 60 characters.", field="pattern")
+
+    def shape(text: str) -> str:
+        return re.sub(r"\{SEQ(:0\d+)?\}", "{SEQ}", text)
+
+    others = Series.objects.for_company(company).exclude(pk=getattr(exclude, "pk", None))
+    for other in others:
+        if shape(other.pattern) == shape(pattern):
+            raise ValidationError(
+                f"The series {other.name!r} already numbers with {other.pattern!r}.",
+                field="pattern",
+            )
+    return name, pattern
+
+
+def _series_used(series: Series) -> bool:
+    from solde.invoicing.models import Quote
+
+    return (
+        SeriesCounter.objects.filter(series=series, last_seq__gt=0).exists()
+        or Invoice.objects.filter(series=series).exclude(number="").exists()
+        or Quote.objects.filter(series=series).exclude(number="").exists()
+    )
+
+
+def _series_audit(series: Series) -> dict:
+    return {
+        "kind": series.kind,
+        "name": series.name,
+        "pattern": series.pattern,
+        "is_default": series.is_default,
+    }
+
+
+def series_create(
+    *, company: Company, kind: str, name: str, pattern: str, is_default: bool = False, actor=None
+) -> Series:
+    """A new numbering series; as the default, it numbers the next documents of its kind.
+
+    Locks the company row, so that series changes of a company run one at a time."""
+    if kind not in dict(Series.KIND_CHOICES):
+        raise ValidationError(f"Unknown series kind {kind!r}.", field="kind")
+    name, pattern = _series_fields(company, name=name, pattern=pattern)
+    with transaction.atomic():
+        Company.objects.select_for_update().get(pk=company.pk)
+        defaults = Series.objects.for_company(company).filter(kind=kind, is_default=True)
+        is_default = bool(is_default) or not defaults.exists()
+        if is_default:
+            defaults.update(is_default=False)
+        series = Series.objects.create(
+            company=company, kind=kind, name=name, pattern=pattern, is_default=is_default
+        )
+        audit_record(
+            company=company,
+            actor=actor,
+            action="series.create",
+            obj=series,
+            after=_series_audit(series),
+        )
+    return series
+
+
+def series_update(
+    *,
+    series: Series,
+    name: str | None = None,
+    pattern: str | None = None,
+    is_default: bool | None = None,
+    actor=None,
+) -> Series:
+    """Rename a series, change its pattern while it has taken no number, or make it the
+    default of its kind. Locks the company row, then the series.
+
+    Issuing does not lock the series row, so on PostgreSQL a document issued at the very
+    moment the pattern changes could still take its number under the old pattern; the
+    per-company unique number keeps that from ever making a duplicate."""
+    with transaction.atomic():
+        Company.objects.select_for_update().get(pk=series.company_id)
+        locked = Series.objects.select_for_update().select_related("company").get(pk=series.pk)
+        before = _series_audit(locked)
+        new_pattern = locked.pattern if pattern is None else pattern.strip()
+        if new_pattern != locked.pattern and _series_used(locked):
+            raise Conflict(
+                "This series has already numbered documents: its pattern can no longer "
+                "change. Add a new series instead.",
+                field="pattern",
+            )
+        locked.name, locked.pattern = _series_fields(
+            locked.company,
+            name=locked.name if name is None else name,
+            pattern=new_pattern,
+            exclude=locked,
+        )
+        if is_default and not locked.is_default:
+            Series.objects.for_company(locked.company).filter(
+                kind=locked.kind, is_default=True
+            ).update(is_default=False)
+            locked.is_default = True
+        elif is_default is False and locked.is_default:
+            raise Conflict(
+                "Each kind of document needs a default series: make another one the default.",
+                field="is_default",
+            )
+        locked.save(update_fields=["name", "pattern", "is_default"])
+        audit_record(
+            company=locked.company,
+            actor=actor,
+            action="series.update",
+            obj=locked,
+            before=before,
+            after=_series_audit(locked),
+        )
+    return locked

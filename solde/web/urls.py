@@ -1,8 +1,22 @@
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
 
 from solde.web import views
 
-urlpatterns = [
+company_pages = [
     path("", views.home, name="home"),
+    path("customers/", include("solde.customers.urls")),
+    path("", include("solde.invoicing.urls")),
+    path("payments/", include("solde.payments.urls")),
+    path("", include("solde.mail.urls")),
+    path("settings/", include("solde.companies.urls")),
+]
+
+urlpatterns = [
+    path("", views.start, name="start"),
     path("healthz", views.healthz, name="healthz"),
+    path("accounts/login/", views.SignInView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("c/<slug:company>/", include(company_pages)),
 ]

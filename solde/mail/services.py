@@ -1,0 +1,312 @@
+"""Use cases of customer email: queue a message in the caller's transaction, deliver it
+after commit.
+
+Delivery is at-least-once, because we prefer never losing a message to never
+repeating one. A row is written with the change that sends it (an invoice sent and its
+email commit or roll back together); a job delivers it on commit, and a periodic sweep
+delivers what that job missed (a crash between commit and enqueue, a failed attempt).
+The only window for a duplicate is a crash after the server accepted the message and
+before the row is marked sent: the row stays in 'sending', is re-queued after
+STUCK_AFTER and sent again with the same Message-ID, which lets receivers drop it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from collections import Counter
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.text import slugify
+
+from solde.audit.services import audit_record
+from solde.companies.models import Company
+from solde.core import clock
+from solde.core.errors import Conflict, ValidationError
+from solde.customers.models import Customer
+from solde.invoicing.models import Invoice, Quote
+from solde.invoicing.pdf import invoice_pdf_bytes
+from solde.mail import compose, delivery, texts
+from solde.mail.models import EmailTemplate, OutboundAttachment, OutboundEmail
+from solde.mail.queries import email_template_get
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+STUCK_AFTER = timedelta(minutes=10)  # far above the SMTP timeout: the sender is gone
+SWEEP_AFTER = timedelta(minutes=1)  # fresher rows are the on-commit job's
+PDF = "application/pdf"
+STATEMENT_FILE = {"fr": "releve", "en": "statement"}
+
+
+def _schedule(email_id: int) -> None:
+    from solde.mail.tasks import deliver_email
+
+    deliver_email(email_id)
+
+
+def _queue(
+    *,
+    company: Company,
+    customer: Customer,
+    kind: str,
+    language: str,
+    to: list[str],
+    values: dict[str, str],
+    attachments: list[tuple[str, bytes, str]],
+    invoice: Invoice | None = None,
+    quote: Quote | None = None,
+) -> OutboundEmail:
+    """Write the message with its attachments and schedule its delivery on commit."""
+    subject, body = email_template_get(company=company, kind=kind, language=language)
+    from_email, reply_to = compose.sender(company)
+    public_id = uuid.uuid4()
+    email = OutboundEmail.objects.create(
+        public_id=public_id,
+        company=company,
+        customer=customer,
+        invoice=invoice,
+        quote=quote,
+        kind=kind,
+        language=language,
+        from_email=from_email,
+        reply_to=reply_to,
+        to=to,
+        subject=texts.one_line(texts.render(subject, values))[:1000],
+        body=texts.render(body, values),
+        message_id=compose.message_id(public_id, from_email),
+        next_attempt_at=clock.now(),
+    )
+    OutboundAttachment.objects.bulk_create(
+        OutboundAttachment(
+            email=email,
+            filename=name,
+            mime_type=mime,
+            content=content,
+            sha256=hashlib.sha256(content).hexdigest(),
+        )
+        for name, content, mime in attachments
+    )
+    # robust: the row is committed whatever happens to the queue; the sweep catches up.
+    transaction.on_commit(lambda: _schedule(email.pk), robust=True)
+    return email
+
+
+def _audit(*, actor, email: OutboundEmail, obj, action: str) -> None:
+    audit_record(
+        company=email.company,
+        actor=actor,
+        action=action,
+        obj=obj,
+        after={
+            "email": email.public_id,
+            "to": email.to,
+            "subject": email.subject,
+            "attachments": list(email.attachments.values_list("filename", flat=True)),
+        },
+    )
+
+
+def invoice_send(
+    *, invoice: Invoice, to: list[str] | None = None, actor=None, language: str | None = None
+) -> OutboundEmail:
+    """Queue an issued invoice, deposit or credit note, with its frozen PDF, to the
+    customer's invoice contacts (or `to`). Locks the invoice row while its PDF is
+    written, if the background job has not written it yet."""
+    with transaction.atomic():
+        invoice = Invoice.objects.select_related("company", "customer").get(pk=invoice.pk)
+        if invoice.is_draft:
+            raise Conflict("A draft invoice cannot be sent: issue it first.")
+        pdf = invoice_pdf_bytes(invoice=invoice)
+        customer = invoice.customer
+        language = compose.language_of(language, customer)
+        email = _queue(
+            company=invoice.company,
+            customer=customer,
+            invoice=invoice,
+            kind="credit_note" if invoice.kind == Invoice.CREDIT_NOTE else "invoice",
+            language=language,
+            to=compose.recipients(customer, to),
+            values=compose.invoice_values(invoice, language),
+            attachments=[(f"{invoice.number}.pdf", pdf, PDF)],
+        )
+        _audit(actor=actor, email=email, obj=invoice, action=f"{invoice.kind}.email")
+    return email
+
+
+def quote_send(
+    *, quote: Quote, to: list[str] | None = None, actor=None, language: str | None = None
+) -> OutboundEmail:
+    """Queue a numbered quote to the customer's invoice contacts (or `to`). No PDF is
+    attached: solde.invoicing has no quote renderer yet. Nothing is locked (a numbered
+    quote never changes)."""
+    with transaction.atomic():
+        quote = Quote.objects.select_related("company", "customer").get(pk=quote.pk)
+        if not quote.number:
+            raise Conflict("A draft quote cannot be emailed: send (number) it first.")
+        customer = quote.customer
+        language = compose.language_of(language, customer)
+        email = _queue(
+            company=quote.company,
+            customer=customer,
+            quote=quote,
+            kind="quote",
+            language=language,
+            to=compose.recipients(customer, to),
+            values=compose.quote_values(quote, language),
+            attachments=[],
+        )
+        _audit(actor=actor, email=email, obj=quote, action="quote.email")
+    return email
+
+
+def statement_send(
+    *,
+    customer: Customer,
+    pdf: bytes,
+    period_label: str,
+    to: list[str] | None = None,
+    actor=None,
+    language: str | None = None,
+) -> OutboundEmail:
+    """Queue a statement of account already rendered as a PDF. Nothing is locked."""
+    if not isinstance(pdf, bytes) or not pdf.startswith(b"%PDF-"):
+        raise ValidationError("The statement must be a PDF document.", field="pdf")
+    period_label = (period_label or "").strip()
+    if not period_label:
+        raise ValidationError("Name the period of the statement.", field="period_label")
+    with transaction.atomic():
+        customer = Customer.objects.select_related("company").get(pk=customer.pk)
+        language = compose.language_of(language, customer)
+        parts = (STATEMENT_FILE[language], customer.code or str(customer.public_id))
+        filename = slugify("-".join((*parts, period_label))) + ".pdf"
+        email = _queue(
+            company=customer.company,
+            customer=customer,
+            kind="statement",
+            language=language,
+            to=compose.recipients(customer, to),
+            values=compose.statement_values(customer, period_label, language),
+            attachments=[(filename, pdf, PDF)],
+        )
+        _audit(actor=actor, email=email, obj=customer, action="customer.statement_email")
+    return email
+
+
+def email_template_set(
+    *, company: Company, kind: str, language: str, subject: str, body: str, actor=None
+) -> EmailTemplate:
+    """Set the company's own wording for one kind and language (placeholders such as
+    {number} are replaced when sending; unknown ones stay as written)."""
+    email_template_get(company=company, kind=kind, language=language)  # checks both
+    subject, body = texts.one_line(subject or ""), (body or "").strip()
+    if not subject:
+        raise ValidationError("The subject cannot be empty.", field="subject")
+    if len(subject) > 300:
+        raise ValidationError("The subject is limited to 300 characters.", field="subject")
+    if not body:
+        raise ValidationError("The body cannot be empty.", field="body")
+    try:
+        with transaction.atomic():
+            template, _ = EmailTemplate.objects.update_or_create(
+                company=company,
+                kind=kind,
+                language=language,
+                defaults={"subject": subject, "body": body + "\n"},
+            )
+            audit_record(
+                company=company,
+                actor=actor,
+                action="email_template.set",
+                obj=template,
+                after={"kind": kind, "language": language, "subject": subject},
+            )
+    except IntegrityError as exc:  # two people saving the first override at once
+        raise Conflict("This wording was changed meanwhile; try again.") from exc
+    return template
+
+
+def outbox_deliver(*, email_id: int) -> OutboundEmail:
+    """Deliver one queued email; safe to run twice (a retried job, the sweep racing the
+    on-commit job): only the caller whose UPDATE moves the row from queued to sending
+    sends it, so a row already claimed, sent or failed is left alone.
+
+    The claim counts the attempt and is written before the network is touched; a
+    failure puts the row back in the queue with its error (failed after MAX_ATTEMPTS).
+    """
+    claimed = OutboundEmail.objects.filter(pk=email_id, status=OutboundEmail.QUEUED).update(
+        status=OutboundEmail.SENDING, claimed_at=clock.now(), attempts=F("attempts") + 1
+    )
+    email = OutboundEmail.objects.select_related("company").get(pk=email_id)
+    if claimed != 1:
+        return email
+    try:
+        eml_path = delivery.deliver(email)
+    except Exception as exc:  # any failure: the row must not wait in 'sending'
+        return _record_failure(email, exc)
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        status=OutboundEmail.SENT, sent_at=clock.now(), eml_path=eml_path, last_error=""
+    )
+    email.refresh_from_db()
+    return email
+
+
+def _record_failure(email: OutboundEmail, exc: Exception) -> OutboundEmail:
+    final = email.attempts >= MAX_ATTEMPTS
+    log.warning("Email %s, attempt %d: %s", email.public_id, email.attempts, exc)
+    OutboundEmail.objects.filter(pk=email.pk, status=OutboundEmail.SENDING).update(
+        status=OutboundEmail.FAILED if final else OutboundEmail.QUEUED,
+        last_error=f"{type(exc).__name__}: {exc}"[:2000],
+        # 2, 4, 8, 16 minutes: a server that is down gets time to come back.
+        next_attempt_at=clock.now() + timedelta(minutes=2**email.attempts),
+    )
+    email.refresh_from_db()
+    return email
+
+
+def outbox_retry(*, email: OutboundEmail, actor=None) -> OutboundEmail:
+    """Put a failed email back in the queue for one more attempt. Locks its row."""
+    with transaction.atomic():
+        locked = OutboundEmail.objects.select_for_update().get(pk=email.pk)
+        if locked.status != OutboundEmail.FAILED:
+            raise Conflict(f"This email is {locked.status}: only a failed one is retried.")
+        locked.status = OutboundEmail.QUEUED
+        locked.next_attempt_at = clock.now()
+        locked.save(update_fields=["status", "next_attempt_at"])
+        audit_record(
+            company=locked.company,
+            actor=actor,
+            action="email.retry",
+            obj=locked,
+            before={"status": OutboundEmail.FAILED, "attempts": locked.attempts},
+            after={"status": OutboundEmail.QUEUED},
+        )
+        transaction.on_commit(lambda: _schedule(locked.pk), robust=True)
+    return locked
+
+
+def outbox_sweep(*, limit: int = 200) -> dict[str, int]:
+    """Re-queue rows stuck in 'sending' (their worker died), then deliver queued rows
+    due for over SWEEP_AFTER. Each row is claimed by outbox_deliver, so two sweeps, or a
+    sweep and the on-commit job, never send a row twice."""
+    now = clock.now()
+    stuck = OutboundEmail.objects.filter(
+        status=OutboundEmail.SENDING, claimed_at__lt=now - STUCK_AFTER
+    )
+    interrupted = "Interrupted while sending (the worker stopped)."
+    given_up = stuck.filter(attempts__gte=MAX_ATTEMPTS).update(
+        status=OutboundEmail.FAILED, last_error=interrupted
+    )
+    requeued = stuck.update(status=OutboundEmail.QUEUED, last_error=interrupted)
+    due = (
+        OutboundEmail.objects.filter(
+            status=OutboundEmail.QUEUED, next_attempt_at__lte=now - SWEEP_AFTER
+        )
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    outcome = Counter(outbox_deliver(email_id=pk).status for pk in list(due))
+    return {"requeued": requeued, "given_up": given_up, **outcome}
