@@ -18,7 +18,7 @@ from solde.customers.queries import customer_get, customer_list
 from solde.invoicing.queries import invoice_list
 from solde.payments.queries import customer_balances, payment_list
 from solde.web.company import company_page
-from solde.web.pages import field_errors, page_of, sorted_by
+from solde.web.pages import field_errors, page_of, sorted_by, statement_period
 
 # (name, label, input type, choices): the form, in the order it is shown.
 FIELDS = [
@@ -160,22 +160,13 @@ def customer_contact_add(request, ref):
     return redirect("customer_detail", request.company.slug, customer.public_id)
 
 
-def _day(text: str, default: date) -> date:
-    try:
-        return date.fromisoformat(text) if text else default
-    except ValueError:
-        return default
-
-
 @company_page()
 def customer_statement_pdf(request, ref):
     from solde.customers.statement import customer_statement
     from solde.customers.statement_pdf import statement_pdf
 
     customer = customer_get(company=request.company, ref=str(ref))
-    today = clock.today()
-    start = _day(request.GET.get("from", ""), date(today.year, 1, 1))
-    end = _day(request.GET.get("to", ""), today)
+    start, end = statement_period(request.GET)
     statement = customer_statement(company=request.company, customer=customer, start=start, end=end)
     response = HttpResponse(statement_pdf(statement), content_type="application/pdf")
     name = f"releve-{customer.code or customer.public_id}-{end:%Y%m%d}.pdf"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,7 +17,7 @@ from solde.invoicing.queries import display_status, invoice_get, invoice_list
 from solde.payments import services as payments
 from solde.payments.queries import allocation_list
 from solde.web.company import company_page
-from solde.web.pages import page_of, sorted_by
+from solde.web.pages import day_param, page_of, sorted_by
 
 SORTS = {
     "number": "number",
@@ -29,13 +27,6 @@ SORTS = {
     "balance": "balance",
 }
 STATUS_FILTERS = ["draft", "unpaid", "overdue", "partially_paid", "paid", "disputed", "cancelled"]
-
-
-def _day(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
 
 
 @company_page()
@@ -50,8 +41,8 @@ def invoice_list_page(request):
         kind=get.get("kind") or None,
         status=status if status in STATUS_FILTERS else None,
         customer=customer,
-        issued_from=_day(get.get("from", "")),
-        issued_to=_day(get.get("to", "")),
+        issued_from=day_param(get.get("from", "")),
+        issued_to=day_param(get.get("to", "")),
     )
     page = page_of(sorted_by(rows, request, SORTS, "-issued"), request)
     today = clock.today()
@@ -113,7 +104,7 @@ def _act(request, ref, act, done: str):
 @require_POST
 @company_page(Action.WRITE_INVOICES)
 def invoice_issue(request, ref):
-    issue_date = _day(request.POST.get("issue_date", ""))
+    issue_date = day_param(request.POST.get("issue_date", ""))
 
     def act(invoice):
         if invoice.kind == invoice.CREDIT_NOTE and not can(request.role, Action.ISSUE_CREDIT_NOTES):
@@ -168,7 +159,7 @@ def invoice_payment(request, ref):
         payments.payment_record(
             company=request.company,
             amount=post.get("amount", "").replace(",", ".").replace(" ", ""),
-            date=_day(post.get("date", "")) or clock.today(),
+            date=day_param(post.get("date", "")) or clock.today(),
             customer=invoice.customer,
             invoices=[invoice],
             currency=invoice.currency,

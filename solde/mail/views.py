@@ -3,15 +3,12 @@ sent (with the .eml file written when no SMTP server is configured)."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from solde.core import clock
 from solde.core.errors import SoldeError
 from solde.core.roles import Action
 from solde.customers.queries import customer_get
@@ -19,7 +16,7 @@ from solde.invoicing.queries import invoice_get, quote_get
 from solde.mail import services
 from solde.mail.queries import email_get, email_list
 from solde.web.company import company_page
-from solde.web.pages import page_of
+from solde.web.pages import page_of, statement_period
 
 
 def addresses(text: str) -> list[str] | None:
@@ -60,13 +57,6 @@ def quote_email(request, ref):
     return redirect("quote_detail", request.company.slug, quote.public_id)
 
 
-def _day(text: str, default: date) -> date:
-    try:
-        return date.fromisoformat(text) if text else default
-    except ValueError:
-        return default
-
-
 @require_POST
 @company_page(Action.WRITE_INVOICES)
 def statement_email(request, ref):
@@ -74,9 +64,7 @@ def statement_email(request, ref):
     from solde.customers.statement_pdf import statement_pdf
 
     customer = customer_get(company=request.company, ref=str(ref))
-    today = clock.today()
-    start = _day(request.POST.get("from", ""), date(today.year, 1, 1))
-    end = _day(request.POST.get("to_date", ""), today)
+    start, end = statement_period(request.POST, end_field="to_date")
     try:
         statement = customer_statement(
             company=request.company, customer=customer, start=start, end=end

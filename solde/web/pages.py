@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.contrib import messages
 from django.db.models import QuerySet
 
+from solde.core import clock
 from solde.core.errors import SoldeError
 
 PAGE_SIZE = 50
@@ -51,3 +53,19 @@ def sorted_by(rows: QuerySet, request, allowed: dict[str, str], default: str) ->
         key, field = default, allowed[default.lstrip("-")]
     prefix = "-" if key.startswith("-") else ""
     return rows.order_by(f"{prefix}{field}", f"{prefix}id")
+
+
+def day_param(text: str, default: date | None = None) -> date | None:
+    """A date typed in a form or a query string (YYYY-MM-DD); the default when absent or
+    not a date (filters ignore what they cannot read)."""
+    try:
+        return date.fromisoformat(text) if text else default
+    except ValueError:
+        return default
+
+
+def statement_period(data, end_field: str = "to") -> tuple[date, date]:
+    """The period asked for a statement: 1 January to today unless given."""
+    today = clock.today()
+    start = day_param(data.get("from", ""), date(today.year, 1, 1))
+    return start, day_param(data.get(end_field, ""), today)
