@@ -34,9 +34,22 @@ def check_currency(code: str) -> str:
     return code
 
 
+# ISO 4217 minor units where CLDR (babel) gives the digits used in practice instead:
+# CLDR 47 (babel 2.17+) rounds these to whole units, ISO 4217 and EN 16931 do not.
+_ISO_4217_MINOR_UNITS = {
+    **dict.fromkeys(
+        ("AFN", "ALL", "COP", "HUF", "IDR", "IRR", "KPW", "LAK", "LBP", "MGA", "MMK", "SLL"), 2
+    ),
+    **dict.fromkeys(("SOS", "SYP", "YER"), 2),
+    "IQD": 3,
+}
+
+
 @cache
 def currency_decimals(code: str) -> int:
-    return get_currency_precision(check_currency(code))
+    """The currency's minor unit as ISO 4217 states it (EUR 2, JPY 0, KWD 3, HUF 2)."""
+    code = check_currency(code)
+    return _ISO_4217_MINOR_UNITS.get(code, get_currency_precision(code))
 
 
 def _exponent(decimals: int) -> Decimal:

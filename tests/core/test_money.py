@@ -8,7 +8,9 @@ from solde.core.errors import ValidationError
 from solde.core.money import Money, currency_decimals, format_amount, money, quantize
 
 
-@pytest.mark.parametrize(("currency", "decimals"), [("EUR", 2), ("JPY", 0), ("KWD", 3)])
+@pytest.mark.parametrize(
+    ("currency", "decimals"), [("EUR", 2), ("JPY", 0), ("KWD", 3), ("HUF", 2), ("IQD", 3)]
+)
 def test_currency_minor_units(currency, decimals):
     assert currency_decimals(currency) == decimals
 
