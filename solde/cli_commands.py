@@ -429,31 +429,6 @@ def balance_cmd(args):
     return {"as_of": day.isoformat(), "customers": docs}
 
 
-def export_allocations_cmd(args):
-    from solde.payments.queries import allocation_list
-
-    rows = allocation_list(company=_company(args), include_undone=False).order_by("date", "id")
-    docs = []
-    for a in rows:
-        source = (
-            a.payment.reference
-            if a.payment_id
-            else (a.credit_note.number if a.credit_note_id else "")
-        )
-        docs.append(
-            {
-                "bank_ref": source,
-                "invoice": a.invoice.number,
-                "amount": _amount(a.amount, a.currency),
-                "date": a.date.isoformat(),
-                "how": a.how,
-                "kind": a.kind,
-            }
-        )
-    _echo(args, f"{len(docs)} allocations.")
-    return {"allocations": docs}
-
-
 def check_cmd(args):
     from solde.payments.checks import check_caches
 
@@ -474,6 +449,16 @@ def check_cmd(args):
 
 def import_cmd(args):
     from solde.invoicing import imports
+
+    if args.kind == "bank":
+        from solde.cli_bank import import_bank
+
+        return import_bank(args)
+    if len(args.files) != 1:
+        from solde.core.errors import ValidationError
+
+        raise ValidationError(f"Import {args.kind} from one file at a time.", field="file")
+    args.file = args.files[0]
 
     company = _company(args)
     bar, update = progress_bar(f"Importing {args.kind}")
@@ -510,7 +495,7 @@ def manage_cmd(args):
 
 
 def register(sub, date_type) -> None:  # noqa: PLR0915 - a flat list reads best here
-    from solde import serving
+    from solde import cli_bank, serving
 
     def add(name: str, handler, help_: str, parent=sub, json_flag: bool = False):
         parser = parent.add_parser(name, help=help_, description=help_)
@@ -568,11 +553,24 @@ def register(sub, date_type) -> None:  # noqa: PLR0915 - a flat list reads best 
     p.add_argument("--to", dest="end", type=date_type, help="default: today")
     p.add_argument("--out", required=True)
 
-    p = add("import", import_cmd, "import customers or invoices (CSV, XLSX)", json_flag=True)
-    p.add_argument("kind", choices=["customers", "invoices"])
-    p.add_argument("file")
+    p = add(
+        "import",
+        import_cmd,
+        "import customers, invoices (CSV, XLSX) or a bank statement",
+        json_flag=True,
+    )
+    p.add_argument("kind", choices=["customers", "invoices", "bank"])
+    p.add_argument("files", nargs="+", metavar="FILE", help="bank statements: one or several")
     p.add_argument("--company", required=True)
-    p.add_argument("--dry-run", action="store_true")
+    p.add_argument("--dry-run", action="store_true", help="customers and invoices only")
+    p.add_argument(
+        "--format",
+        default="auto",
+        choices=["auto", "camt053", "mt940", "ofx", "cfonb120", "csv"],
+        help="bank statements: the file's format (default: recognised)",
+    )
+    p.add_argument("--account", help="bank statements: the account (IBAN), when the file has none")
+    p.add_argument("--no-match", action="store_true", help="bank statements: import only")
 
     invoices = group("invoice", "invoices")
     p = add("create", invoice_create_cmd, "create an invoice", invoices, json_flag=True)
@@ -627,9 +625,7 @@ def register(sub, date_type) -> None:  # noqa: PLR0915 - a flat list reads best 
     p.add_argument("--as-of", type=date_type)
     p.add_argument("--customer")
 
-    exports = group("export", "exports")
-    p = add("allocations", export_allocations_cmd, "export allocations", exports, json_flag=True)
-    p.add_argument("--company", required=True)
+    cli_bank.register(add, group, date_type)
 
     p = add("check", check_cmd, "rebuild cached balances and compare", json_flag=True)
     p.add_argument("--company", required=True)

@@ -33,6 +33,7 @@ from solde.core import clock
 from solde.core.errors import Conflict
 from solde.customers.models import Customer
 from solde.customers.services import contact_add, customer_create
+from solde.demo_bank import demo_statement
 from solde.demo_data import (
     BANKS,
     BUSINESS_LINES,
@@ -482,4 +483,6 @@ def demo_create(
             made = builder.customers(company)
         total = builder.plan(made)
         builder.play(company, total, progress)
+        with clock.frozen(today):
+            demo_statement(company, today, builder.rng)
     return company

@@ -7,7 +7,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1] / "solde"
 PURE = ["core", "formats"]
-APPS = ["companies", "customers", "invoicing", "payments", "mail", "audit", "api", "web"]
+APPS = ["companies", "customers", "invoicing", "payments", "banking", "mail", "audit", "api", "web"]
 
 
 def _imports(path: Path) -> set[str]:

@@ -117,6 +117,16 @@ def test_every_kind_of_situation_is_there(demo):
     assert instalments.exists()  # one invoice paid in several transfers
 
 
+def test_the_latest_bank_statement_is_matched_and_leaves_a_review_queue(demo):
+    from solde.banking.models import BankLine
+
+    statuses = set(BankLine.objects.filter(company=demo).values_list("status", flat=True))
+    assert {"matched", "debit"} <= statuses
+    assert statuses & {"suggested", "unmatched"}, "a person has something to review"
+    auto = BankLine.objects.filter(company=demo, status="matched", how="auto")
+    assert auto.count() >= 5 and all(line.proposals[0]["reasons"] for line in auto)
+
+
 def test_customer_balances_sum_to_open_balances_less_credit(demo):
     rows = customer_balances(demo, TODAY)
     receivable = invoices(demo).exclude(kind="credit_note").aggregate(s=Sum("balance"))["s"]

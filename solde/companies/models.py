@@ -44,6 +44,8 @@ class Company(models.Model):
     write_off_tolerance = models.DecimalField(
         max_digits=10, decimal_places=2, default=Decimal("1.00")
     )
+    # Bank matching: a proposal scoring at least this (0–100) is applied without a person.
+    match_threshold = models.PositiveSmallIntegerField(default=90)
     # Shown on invoice PDFs; checked by services.company_update (PNG, JPEG or SVG, 1 MB).
     logo = models.FileField(upload_to="logos/", blank=True)
     brand_colour = models.CharField(max_length=7, blank=True)  # "#RRGGBB"; blank: default

@@ -59,13 +59,8 @@ class Statement:
     warnings: tuple[str, ...] = field(default=())
 
 
-def line_fingerprint(account: str, line: StatementLine, occurrence: int = 0) -> str:
-    """A stable key for a line, used to skip it when an overlapping statement brings it again.
-
-    Built from what every format keeps (account, dates, amount, parties, texts); the
-    `occurrence` tells apart two identical lines of one statement (two equal card payments
-    the same day), counted in file order.
-    """
+def line_fingerprint(account: str, line: StatementLine) -> str:
+    """What a line says, hashed: account, date, amount, parties and texts."""
     parts = [
         account.replace(" ", "").upper(),
         line.booking_date.isoformat(),
@@ -76,6 +71,32 @@ def line_fingerprint(account: str, line: StatementLine, occurrence: int = 0) -> 
         line.counterparty_iban.replace(" ", "").upper(),
         " ".join(line.counterparty_name.split()).lower(),
         " ".join(line.remittance.split()).lower(),
-        str(occurrence),
     ]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:40]
+
+
+# References banks write when they have none: they identify nothing.
+_NO_REFERENCE = {"", "NONREF", "NOTPROVIDED", "NOREF", "NONE", "N/A"}
+
+
+def dedup_keys(account: str, lines: tuple[StatementLine, ...] | list[StatementLine]) -> list[str]:
+    """The key of each line that makes it a duplicate when another file brings it again.
+
+    The bank's reference when there is one (with date and amount: some banks reuse short
+    references, and a CAMT batch gives its details the entry's reference), else the line's
+    fingerprint; equal keys within the file are told apart by their rank, so two identical
+    card payments on one day stay two lines, and come back as the same two.
+    """
+    seen: dict[str, int] = {}
+    keys = []
+    for line in lines:
+        ref = line.bank_ref.strip()
+        if ref.upper() in _NO_REFERENCE:
+            base = "fp:" + line_fingerprint(account, line)
+        else:
+            base = f"ref:{ref}|{line.booking_date.isoformat()}|{line.amount:f}"
+        rank = seen.get(base, 0)
+        seen[base] = rank + 1
+        digest = hashlib.sha256(f"{base}#{rank}".encode()).hexdigest()[:40]
+        keys.append(digest)
+    return keys

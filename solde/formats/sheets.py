@@ -45,7 +45,7 @@ def read_table(path: Path) -> tuple[list[str], Rows, int]:
     raise InputError("the file is empty.", file=path.name)
 
 
-def _decode(raw: bytes, file: str) -> str:
+def decode_text(raw: bytes, file: str) -> str:
     try:
         if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
             return raw.decode("utf-16")  # Excel's "Unicode text" export
@@ -72,7 +72,7 @@ def _count_outside_quotes(line: str) -> dict[str, int]:
     return counts
 
 
-def _delimiter(text: str) -> str:
+def sniff_delimiter(text: str) -> str:
     """The separator among ; , and tab: the Sniffer's choice, checked against the header.
 
     Data rows are full of decimal commas, which can mislead the Sniffer; header names
@@ -93,10 +93,10 @@ def _delimiter(text: str) -> str:
 
 
 def _csv_rows(path: Path) -> Rows:
-    text = _decode(path.read_bytes(), path.name)
+    text = decode_text(path.read_bytes(), path.name)
     hint = _SEP_HINT.match(text)
     offset = 1 if hint else 0
-    delimiter = hint.group(1) if hint else _delimiter(text)
+    delimiter = hint.group(1) if hint else sniff_delimiter(text)
     reader = csv.reader(
         io.StringIO(text[hint.end() :] if hint else text, newline=""), delimiter=delimiter
     )

@@ -13,6 +13,8 @@ from django.db.models import Q
 from solde.companies.models import CompanyOwned
 
 KIND_CHOICES = [(k, k) for k in ("invoice", "credit_note", "quote", "statement")]
+# Messages to the company's own people (bank feed warnings…): written, not templated.
+NOTICE = "notice"
 LANGUAGE_CHOICES = [("fr", "fr"), ("en", "en")]
 
 
@@ -44,7 +46,7 @@ class OutboundEmail(CompanyOwned):
     QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
     STATUS_CHOICES = [(s, s) for s in (QUEUED, SENDING, SENT, FAILED)]
 
-    kind = models.CharField(max_length=12, choices=KIND_CHOICES)
+    kind = models.CharField(max_length=12, choices=[*KIND_CHOICES, (NOTICE, NOTICE)])
     # What was sent; kept (emptied) if the object is ever deleted, as the record of a send.
     customer = models.ForeignKey(
         "customers.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -21,6 +21,7 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.text import slugify
+from django.utils.translation import get_language
 
 from solde.audit.services import audit_record
 from solde.companies.models import Company
@@ -30,7 +31,7 @@ from solde.customers.models import Customer
 from solde.invoicing.models import Invoice, Quote
 from solde.invoicing.pdf import invoice_pdf_bytes
 from solde.mail import compose, delivery, texts
-from solde.mail.models import EmailTemplate, OutboundAttachment, OutboundEmail
+from solde.mail.models import NOTICE, EmailTemplate, OutboundAttachment, OutboundEmail
 from solde.mail.queries import email_template_get
 
 log = logging.getLogger(__name__)
@@ -62,23 +63,16 @@ def _queue(
 ) -> OutboundEmail:
     """Write the message with its attachments and schedule its delivery on commit."""
     subject, body = email_template_get(company=company, kind=kind, language=language)
-    from_email, reply_to = compose.sender(company)
-    public_id = uuid.uuid4()
-    email = OutboundEmail.objects.create(
-        public_id=public_id,
+    email = _write(
         company=company,
+        kind=kind,
+        language=language,
+        to=to,
+        subject=texts.render(subject, values),
+        body=texts.render(body, values),
         customer=customer,
         invoice=invoice,
         quote=quote,
-        kind=kind,
-        language=language,
-        from_email=from_email,
-        reply_to=reply_to,
-        to=to,
-        subject=texts.one_line(texts.render(subject, values))[:1000],
-        body=texts.render(body, values),
-        message_id=compose.message_id(public_id, from_email),
-        next_attempt_at=clock.now(),
     )
     OutboundAttachment.objects.bulk_create(
         OutboundAttachment(
@@ -89,6 +83,26 @@ def _queue(
             sha256=hashlib.sha256(content).hexdigest(),
         )
         for name, content, mime in attachments
+    )
+    return email
+
+
+def _write(*, company, kind, language, to, subject, body, **links) -> OutboundEmail:
+    from_email, reply_to = compose.sender(company)
+    public_id = uuid.uuid4()
+    email = OutboundEmail.objects.create(
+        public_id=public_id,
+        company=company,
+        kind=kind,
+        language=language,
+        from_email=from_email,
+        reply_to=reply_to,
+        to=to,
+        subject=texts.one_line(subject)[:1000],
+        body=body,
+        message_id=compose.message_id(public_id, from_email),
+        next_attempt_at=clock.now(),
+        **links,
     )
     # robust: the row is committed whatever happens to the queue; the sweep catches up.
     transaction.on_commit(lambda: _schedule(email.pk), robust=True)
@@ -194,6 +208,25 @@ def statement_send(
         )
         _audit(actor=actor, email=email, obj=customer, action="customer.statement_email")
     return email
+
+
+def company_notice_send(
+    *, company: Company, to: list[str], subject: str, body: str
+) -> OutboundEmail:
+    """Queue a message to the company's own people (a bank feed that stopped, a consent
+    about to end), through the same outbox as customers' emails. Call it inside the
+    transaction of the change it tells about: it is delivered only if that commits."""
+    if not to:
+        raise ValidationError("A notice needs a recipient.", field="to")
+    language = (get_language() or "fr")[:2]
+    return _write(
+        company=company,
+        kind=NOTICE,
+        language=language if language in texts.LANGUAGES else "fr",
+        to=list(to),
+        subject=subject,
+        body=body,
+    )
 
 
 def email_template_set(

@@ -8,6 +8,7 @@ company_pages = [
     path("customers/", include("solde.customers.urls")),
     path("", include("solde.invoicing.urls")),
     path("payments/", include("solde.payments.urls")),
+    path("bank/", include("solde.banking.urls")),
     path("", include("solde.mail.urls")),
     path("settings/", include("solde.companies.urls")),
 ]

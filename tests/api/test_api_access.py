@@ -6,10 +6,12 @@ scope and a role allowing the action to change anything; no key is 401.
 
 import pytest
 
+from solde.banking.services import statement_import
 from solde.invoicing.quotes import quote_create
 from solde.invoicing.services import credit_note_create, invoice_issue
 from solde.payments.services import payment_record
 from tests.api.api_helpers import PROBLEM, client_for, ok
+from tests.banking.statements import camt, credit
 from tests.builders import line, make_invoice, make_user
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +24,8 @@ LISTS = [
     "payments",
     "allocations",
     "balances/invoices",
+    "bank-accounts",
+    "bank-lines",
 ]
 
 
@@ -32,7 +36,10 @@ def objects(company, customer):
         company=company, amount="50", date=invoice.issue_date, invoices=[invoice]
     )
     note = invoice_issue(invoice=credit_note_create(invoice=make_invoice(company, customer)))
+    statement = camt([credit("10.00", "VIREMENT", name="X", day=invoice.issue_date)])
+    statement_import(company=company, data=statement, file_name="s.xml")
     return {
+        "bank_line": company_bank_line(company),
         "customer": customer,
         "invoice": invoice,
         "draft": make_invoice(company, customer, issue=False),
@@ -44,10 +51,17 @@ def objects(company, customer):
     }
 
 
+def company_bank_line(company):
+    from solde.banking.models import BankLine
+
+    return BankLine.objects.get(company=company)
+
+
 def writes(o) -> list[tuple[str, str, dict]]:
     """Every write of the API, on `company`'s objects."""
     inv, draft, quote = o["invoice"].public_id, o["draft"].public_id, o["quote"].public_id
     payment = o["payment"].public_id
+    bank = f"/api/v1/bank-lines/{o['bank_line'].public_id}/"
     return [
         ("post", "/api/v1/customers/", {"code": "NEW", "name": "New"}),
         ("patch", f"/api/v1/customers/{o['customer'].public_id}/", {"city": "Lyon"}),
@@ -71,6 +85,10 @@ def writes(o) -> list[tuple[str, str, dict]]:
         ("post", f"/api/v1/payments/{payment}/cancel/", {"reason": "x"}),
         ("post", f"/api/v1/payments/{payment}/allocate/", {"invoice": o["invoice"].number}),
         ("post", f"/api/v1/allocations/{o['allocation'].public_id}/undo/", {}),
+        ("post", f"{bank}accept/", {}),
+        ("post", f"{bank}allocate/", {"customer": "DUPONT"}),
+        ("post", f"{bank}ignore/", {"reason": "x"}),
+        ("post", f"{bank}undo/", {}),
     ]
 
 
@@ -83,6 +101,7 @@ def details(o) -> list[str]:
         f"/api/v1/quotes/{o['quote'].public_id}/",
         f"/api/v1/payments/{o['payment'].public_id}/",
         f"/api/v1/allocations/{o['allocation'].public_id}/",
+        f"/api/v1/bank-lines/{o['bank_line'].public_id}/",
     ]
 
 
@@ -164,6 +183,7 @@ def test_sales_write_invoices_but_not_money(company, objects):
         if (
             "/payments/" in url
             or "/allocations/" in url
+            or "/bank-lines/" in url
             or url.endswith(("/credit-note/", "/cancel/", "/write-off/"))
         ):
             assert send(sales, method, url, body).status_code == 403, url

@@ -4,9 +4,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from solde.banking.services import statement_import
 from solde.customers.services import customer_create
 from solde.invoicing.quotes import quote_create
 from solde.payments.services import payment_record
+from tests.banking.statements import camt, credit
 from tests.builders import line, make_invoice
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +22,7 @@ URLS = [
     "/api/v1/allocations/",
     "/api/v1/balances/",
     "/api/v1/balances/invoices/",
+    "/api/v1/bank-lines/",
 ]
 
 
@@ -37,6 +40,8 @@ def add_rows(company, n: int) -> None:
         payment_record(company=company, amount="10", date=invoice.issue_date, invoices=[invoice])
         invoice_cancel(invoice=make_invoice(company, customer), reason="x")
         quote_create(company=company, customer=customer, lines=[line()])
+        statement = camt([credit(f"{invoice.total}", "VIREMENT", day=invoice.issue_date)])
+        statement_import(company=company, data=statement, file_name=f"{customer.pk}.xml")
 
 
 def count(api, url: str) -> int:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.builders import make_company, make_user
+
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made here
 # (fixtures) are plain synchronous calls, so Django's async guard is lifted for them.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -60,3 +62,22 @@ def shoot(page, tmp_path):
         assert (folder / f"{name}.png").stat().st_size > 10_000
 
     return take
+
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def seller(transactional_db):
+    company = make_company(
+        "atelier",
+        name="Atelier Lumière SAS",
+        siret="73282932000074",
+        vat_number="FR44732829320",
+        address="12 rue de la République",
+        postal_code="69002",
+        city="Lyon",
+        iban="FR7630006000011234567890189",
+    )
+    make_user(company, "owner", email="marie@atelier.test", password=PASSWORD)
+    return company

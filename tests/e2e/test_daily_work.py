@@ -10,26 +10,9 @@ from pathlib import Path
 import pytest
 
 from solde.invoicing.models import Invoice
-from tests.builders import make_company, make_user
+from tests.e2e.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PASSWORD = "correct-horse-battery"
-
-
-@pytest.fixture
-def seller(transactional_db):
-    company = make_company(
-        "atelier",
-        name="Atelier Lumière SAS",
-        siret="73282932000074",
-        vat_number="FR44732829320",
-        address="12 rue de la République",
-        postal_code="69002",
-        city="Lyon",
-        iban="FR7630006000011234567890189",
-    )
-    make_user(company, "owner", email="marie@atelier.test", password=PASSWORD)
-    return company
 
 
 def text_of(locator) -> str:

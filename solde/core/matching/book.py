@@ -1,0 +1,142 @@
+"""The open invoices as the matcher keeps them during a run, with their indexes.
+
+Balances change as `apply` settles invoices; every index follows, and an invoice paid in
+full leaves them all, so the next line cannot pay it again. Lookups by amount are dict
+hits or bisections over one customer's balances, never scans of all invoices.
+"""
+
+from __future__ import annotations
+
+import sys
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+from solde.core.matching.amounts import discount
+from solde.core.matching.records import OpenInvoice
+from solde.core.matching.references import ReferenceIndex
+from solde.core.money import ZERO
+
+
+class OpenBook:
+    def __init__(self, invoices: Iterable[OpenInvoice], discount_percent: Decimal):
+        self.percent = discount_percent
+        self.invoices: dict[int, OpenInvoice] = {}
+        self.balance: dict[int, Decimal] = {}
+        self.refs = ReferenceIndex(self.balance)
+        self._keys_of: dict[int, tuple[Decimal, ...]] = {}  # the amount keys it is indexed by
+        self.by_customer: dict[int, dict[int, None]] = {}  # open ids, oldest first
+        # id -> None dicts: ordered like lists, removed from in constant time
+        self.by_amount: dict[tuple[str, Decimal], dict[int, None]] = {}  # incl. discounted
+        self._amounts: dict[int, dict[Decimal, dict[int, None]]] = {}  # per customer
+        self._sorted: dict[int, list[tuple[Decimal, int]]] = {}  # per customer, by balance
+        for invoice in sorted(invoices, key=lambda i: (i.issue_date, i.id)):
+            if invoice.balance <= ZERO or invoice.id in self.invoices:
+                continue
+            self.invoices[invoice.id] = invoice
+            self.balance[invoice.id] = invoice.balance
+            self.refs.add(invoice.id, invoice.number, invoice.issue_date.year)
+            mine = self.by_customer.get(invoice.customer_id)
+            if mine is None:
+                self.by_customer[invoice.customer_id] = {invoice.id: None}
+            else:
+                mine[invoice.id] = None
+            self._index(invoice.id, invoice.balance, build=True)
+        for balances in self._sorted.values():
+            balances.sort()
+
+    def _keys(self, balance: Decimal, currency: str) -> tuple[Decimal, ...]:
+        if self.percent > ZERO:
+            return (balance, balance - discount(balance, self.percent, currency))
+        return (balance,)
+
+    def _index(self, invoice_id: int, balance: Decimal, build: bool = False) -> None:
+        invoice = self.invoices[invoice_id]
+        cid, currency = invoice.customer_id, invoice.currency
+        amounts = self._amounts.get(cid)
+        if amounts is None:
+            amounts = self._amounts[cid] = {}
+            self._sorted[cid] = []
+        keys = self._keys(balance, currency)
+        self._keys_of[invoice_id] = keys
+        for key in keys:
+            for table, k in ((self.by_amount, (currency, key)), (amounts, key)):
+                ids = table.get(k)
+                if ids is None:
+                    table[k] = {invoice_id: None}
+                else:
+                    ids[invoice_id] = None
+        if build:  # sorted once at the end
+            self._sorted[cid].append((balance, invoice_id))
+        else:
+            insort(self._sorted[cid], (balance, invoice_id))
+
+    def _unindex(self, invoice_id: int, balance: Decimal) -> None:
+        invoice = self.invoices[invoice_id]
+        amounts = self._amounts[invoice.customer_id]
+        for key in self._keys_of.pop(invoice_id):
+            for table, k in ((self.by_amount, (invoice.currency, key)), (amounts, key)):
+                ids = table.get(k)
+                if ids and invoice_id in ids:
+                    del ids[invoice_id]
+                    if not ids:
+                        del table[k]
+        ordered = self._sorted[invoice.customer_id]
+        del ordered[bisect_left(ordered, (balance, invoice_id))]
+
+    def settle(self, invoice_id: int, cut: Decimal) -> None:
+        old = self.balance[invoice_id]
+        self._unindex(invoice_id, old)
+        if old - cut > ZERO:
+            self.balance[invoice_id] = old - cut
+            self._index(invoice_id, old - cut)
+            return
+        del self.balance[invoice_id]  # the reference index reads this live
+        del self.by_customer[self.invoices[invoice_id].customer_id][invoice_id]
+
+    def eligible(self, invoice_id: int, currency: str, day: date) -> bool:
+        """Open, in the credit's currency, and issued by the day of the payment."""
+        invoice = self.invoices[invoice_id]
+        return (
+            invoice_id in self.balance
+            and invoice.currency == currency
+            and invoice.issue_date <= day
+        )
+
+    def with_amount(self, cid: int, amount: Decimal, currency: str, day: date, limit: int):
+        """The customer's oldest open invoices (at most `limit`) whose balance, or discounted
+        balance, is the amount."""
+        found: list[int] = []
+        for i in self._amounts.get(cid, {}).get(amount, ()):
+            if self.eligible(i, currency, day):
+                found.append(i)
+                if len(found) >= limit:
+                    break
+        return found
+
+    def above(self, cid: int, amount: Decimal, margin: Decimal, currency: str, day: date):
+        """The customer's open invoices whose balance is above the amount by at most margin."""
+        balances = self._sorted.get(cid, [])
+        low = bisect_right(balances, (amount, sys.maxsize))
+        found = []
+        for balance, invoice_id in balances[low:]:
+            if balance - amount > margin:
+                break
+            if self.eligible(invoice_id, currency, day):
+                found.append(invoice_id)
+        return sorted(found, key=self.age)
+
+    def items(self, cid: int, currency: str, day: date, limit: int) -> list[tuple[int, Decimal]]:
+        """The customer's oldest eligible open invoices (at most `limit`), with balances."""
+        found = []
+        for i in self.by_customer.get(cid, ()):
+            if self.eligible(i, currency, day):
+                found.append((i, self.balance[i]))
+                if len(found) >= limit:
+                    break
+        return found
+
+    def age(self, invoice_id: int) -> tuple[date, int]:
+        invoice = self.invoices[invoice_id]
+        return invoice.issue_date, invoice_id

@@ -1,0 +1,113 @@
+"""`solde import bank`, `solde match` and `solde export allocations`, as a user runs them."""
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tests.banking.statements import camt, credit
+
+ROOT = Path(__file__).resolve().parents[2]
+DAY = date(2026, 11, 20)
+
+
+@pytest.fixture
+def solde(tmp_path):
+    env = {**os.environ, "SOLDE_DATA_DIR": str(tmp_path / "data"), "PYTHONPATH": str(ROOT)}
+    env.pop("SOLDE_DATABASE_URL", None)
+
+    def run(*args, check: bool = True):
+        done = subprocess.run(
+            [sys.executable, "-m", "solde", "--today", "2026-11-20", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=120,
+        )
+        if check and done.returncode != 0:
+            raise AssertionError(f"solde {' '.join(args)} → {done.returncode}\n{done.stderr}")
+        return done
+
+    return run
+
+
+def test_import_match_and_export(solde, tmp_path):
+    solde("company", "create", "acme", "--name", "ACME SAS", "--siren", "732829320")
+    solde("customer", "create", "--company", "acme", "--code", "DUPONT", "--name", "Dupont SARL")
+    for _ in range(2):
+        solde(
+            "invoice",
+            "create",
+            "--company",
+            "acme",
+            "--customer",
+            "DUPONT",
+            "--line",
+            "Conseil|1|500|20",
+            "--issue",
+        )
+    statement = tmp_path / "releve.xml"
+    statement.write_bytes(
+        camt(
+            [
+                credit(
+                    "600.00",
+                    "VIR DUPONT FACTURE FA-2026-00001",
+                    name="DUPONT SARL",
+                    ref="BANK-1",
+                    day=DAY,
+                ),
+                credit("250.00", "ACOMPTE", name="DUPONT SARL", ref="BANK-2", day=DAY),
+                credit("-80.00", "PRLV EDF", ref="BANK-3", day=DAY),
+            ]
+        )
+    )
+    first = json.loads(
+        solde("import", "bank", str(statement), "--company", "acme", "--json").stdout
+    )
+    assert {k: first[k] for k in ("format", "lines", "added", "duplicates", "debits")} == {
+        "format": "camt053",
+        "lines": 3,
+        "added": 3,
+        "duplicates": 0,
+        "debits": 1,
+    }
+    assert first["auto_matched"] == 1
+    assert first["auto_matched"] + first["suggested"] + first["unmatched"] == 2
+    again = json.loads(
+        solde("import", "bank", str(statement), "--company", "acme", "--json").stdout
+    )
+    assert (again["added"], again["duplicates"]) == (0, 3)
+
+    matched = json.loads(solde("match", "--company", "acme", "--json").stdout)
+    assert matched["auto_matched"] == 0
+
+    export = json.loads(solde("export", "allocations", "--company", "acme", "--json").stdout)
+    assert export["allocations"] == [
+        {
+            "bank_ref": "BANK-1",
+            "invoice": "FA-2026-00001",
+            "amount": "600.00",
+            "date": "2026-11-20",
+            "how": "auto",
+            "kind": "payment",
+        }
+    ]
+
+
+def test_a_broken_statement_exits_1_naming_the_file(solde, tmp_path):
+    solde("company", "create", "acme", "--name", "ACME SAS")
+    broken = tmp_path / "cassé.xml"
+    broken.write_bytes(camt([credit("10.00")])[:200])
+    done = solde("import", "bank", str(broken), "--company", "acme", check=False)
+    assert done.returncode == 1
+    assert "cassé.xml" in done.stderr
+    done = solde(
+        "import", "bank", str(broken), "--company", "acme", "--format", "bogus", check=False
+    )
+    assert done.returncode == 2
