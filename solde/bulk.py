@@ -38,14 +38,16 @@ def _max_params() -> int:
     return 65535  # PostgreSQL's protocol limit on a statement's parameters
 
 
-def _filler(field: models.Field, now):
-    """A function giving a left-out field's value: its default, now for auto_now fields."""
-    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-        return lambda: now
+def _filler(field: models.Field, now, convert):
+    """A function giving a left-out field's value, ready for the database: its default
+    (converted once when it is a constant), now for auto_now fields."""
     if callable(field.default) and field.default is not models.NOT_PROVIDED:
-        return field.default
-    constant = field.get_default()
-    return lambda: constant
+        make = field.default
+        return (lambda: convert(make())) if convert else make
+    auto = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+    constant = now if auto else field.get_default()
+    ready = convert(constant) if convert else constant
+    return lambda: ready
 
 
 def insert_rows(model: type[models.Model], rows: Sequence[dict], *, returning: bool = False):
@@ -56,7 +58,11 @@ def insert_rows(model: type[models.Model], rows: Sequence[dict], *, returning: b
     meta = model._meta
     fields = [f for f in meta.concrete_fields if not isinstance(f, models.AutoField)]
     now = timezone.now()
-    plan = [(f.attname, _filler(f, now), _converter(f)) for f in fields]
+    converters = [_converter(f) for f in fields]
+    plan = [
+        (f.attname, _filler(f, now, convert), convert)
+        for f, convert in zip(fields, converters, strict=True)
+    ]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
@@ -65,8 +71,11 @@ def insert_rows(model: type[models.Model], rows: Sequence[dict], *, returning: b
     def values(row: dict) -> list:
         out = []
         for name, fill, convert in plan:
-            value = row[name] if name in row else fill()
-            out.append(convert(value) if convert else value)
+            if name in row:
+                value = row[name]
+                out.append(convert(value) if convert else value)
+            else:
+                out.append(fill())
         return out
 
     with connection.cursor() as cursor:

@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 from solde.cli_commands import _amount, _company, _echo
+from solde.core.errors import ValidationError
 
 
 def import_bank(args):
-    from solde.banking.queries import bank_account_get
-    from solde.banking.services import statement_files_import
+    from solde.banking.services import (
+        bank_account_ensure,
+        bank_account_set_csv_mapping,
+        statement_files_import,
+    )
 
     company = _company(args)
-    account = bank_account_get(company=company, ref=args.account) if args.account else None
+    account = bank_account_ensure(company=company, number=args.account) if args.account else None
+    if args.csv_preset:
+        if account is None:
+            raise ValidationError(
+                "--csv-preset needs --account: CSV files name none.", field="account"
+            )
+        bank_account_set_csv_mapping(account=account, mapping=args.csv_preset)
     result = statement_files_import(
         company=company,
         paths=args.files,

@@ -569,7 +569,13 @@ def register(sub, date_type) -> None:  # noqa: PLR0915 - a flat list reads best 
         choices=["auto", "camt053", "mt940", "ofx", "cfonb120", "csv"],
         help="bank statements: the file's format (default: recognised)",
     )
-    p.add_argument("--account", help="bank statements: the account (IBAN), when the file has none")
+    p.add_argument(
+        "--account", help="bank statements: the account (IBAN), made if new; CSV files need it"
+    )
+    p.add_argument(
+        "--csv-preset",
+        help="bank CSV: the bank's column layout, kept for the account (see docs/bank-csv.md)",
+    )
     p.add_argument("--no-match", action="store_true", help="bank statements: import only")
 
     invoices = group("invoice", "invoices")

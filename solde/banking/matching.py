@@ -235,12 +235,13 @@ LINE_STATE = ["status", "how", "score", "proposals", "payment", "matched_at", "i
 
 
 def _line_state(decision: Decision, payment_id, now, outcome: MatchOutcome) -> list:
-    """The line's new matching state, in LINE_STATE's order."""
-    proposals = [proposal_doc(p) for p in decision.proposals]
+    """The line's new matching state, in LINE_STATE's order. A line matched automatically
+    keeps the proposal applied, with its reasons; the others keep every proposal."""
     score = decision.best.score if decision.best else None
     if decision.outcome == "auto" and payment_id is not None:
         outcome.auto += 1
-        return [BankLine.MATCHED, "auto", score, proposals, payment_id, now, ""]
+        return [BankLine.MATCHED, "auto", score, [proposal_doc(decision.best)], payment_id, now, ""]
+    proposals = [proposal_doc(p) for p in decision.proposals]
     if decision.outcome == "ignored":
         outcome.ignored += 1
         return [BankLine.IGNORED, "", score, proposals, None, None, IGNORED_PAYER]

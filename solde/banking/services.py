@@ -202,6 +202,34 @@ def _line_row(company, account, statement_row, line, key) -> dict:
     }
 
 
+def bank_account_ensure(*, company: Company, number: str, name: str = "") -> BankAccount:
+    """The company's account of this number (an IBAN, or the bank's own id), made if new."""
+    number = (number or "").replace(" ", "").upper()
+    if not number:
+        raise ValidationError("Give the account's IBAN or number.", field="account")
+    account, _ = BankAccount.objects.get_or_create(
+        company=company, number=number, defaults={"iban": _iban_or_blank(number), "name": name}
+    )
+    return account
+
+
+def bank_account_set_csv_mapping(*, account: BankAccount, mapping) -> BankAccount:
+    """Keep a CSV column mapping (a bankcsv.CsvMapping, or a preset's name) for the account's
+    next CSV statements."""
+    from solde.formats.bankcsv import PRESETS, CsvMapping
+
+    if isinstance(mapping, str):
+        if mapping not in PRESETS:
+            known = ", ".join(sorted(PRESETS))
+            raise ValidationError(f"Unknown CSV preset {mapping!r} ({known}).", field="preset")
+        mapping = PRESETS[mapping]
+    if not isinstance(mapping, CsvMapping):
+        raise ValidationError("Not a CSV mapping.", field="mapping")
+    account.csv_mapping = mapping.to_dict()
+    account.save(update_fields=["csv_mapping"])
+    return account
+
+
 def statement_import(
     *,
     company: Company,
@@ -217,6 +245,7 @@ def statement_import(
 
     A line already imported for the account (same bank reference, or same fingerprint)
     is skipped, so overlapping statements are safe. Debits are kept, never matched.
+    A CSV file is read with the account's saved column mapping when it has one.
     """
     if data is None:
         if path is None:

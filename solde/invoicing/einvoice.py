@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from babel.numbers import format_decimal
+
 from solde.core.errors import Conflict
 from solde.core.money import ZERO
 from solde.formats import cii
@@ -19,6 +21,19 @@ PENALTY_DEFAULT = (
 )
 PENALTY_RATE = "Pénalités de retard : {rate} % l'an à compter du lendemain de l'échéance."
 NO_DISCOUNT = "Pas d'escompte pour paiement anticipé."
+
+
+def late_payment_terms(company) -> dict[str, str]:
+    """The company's penalty, recovery-indemnity and early-payment discount wording, as
+    invoices print and embed it (quotes show the same terms)."""
+    rate, penalty = company.late_penalty_rate, PENALTY_DEFAULT
+    if rate is not None:  # "12,5", not the stored "12.500"
+        penalty = PENALTY_RATE.format(rate=format_decimal(rate.normalize(), locale="fr_FR"))
+    return {
+        "penalty_terms": penalty,
+        "indemnity_terms": INDEMNITY.format(amount=f"{company.recovery_indemnity.normalize():f}"),
+        "discount_terms": company.early_payment_discount or NO_DISCOUNT,
+    }
 
 
 def _party(snapshot: dict) -> cii.Party:
@@ -100,7 +115,6 @@ def invoice_document(invoice: Invoice) -> cii.Document:
         for g in invoice.vat_breakdown.all()
     ]
     seller = invoice.seller_snapshot or {}
-    rate = company.late_penalty_rate
     return cii.Document(
         number=invoice.number,
         kind=invoice.kind,
@@ -125,9 +139,7 @@ def invoice_document(invoice: Invoice) -> cii.Document:
             if invoice.due_date
             else ""
         ),
-        penalty_terms=PENALTY_RATE.format(rate=rate) if rate is not None else PENALTY_DEFAULT,
-        indemnity_terms=INDEMNITY.format(amount=f"{company.recovery_indemnity.normalize():f}"),
-        discount_terms=company.early_payment_discount or NO_DISCOUNT,
+        **late_payment_terms(company),
         notes=tuple(n for n in [invoice.notes] if n),
         iban=seller.get("iban", ""),
         bic=seller.get("bic", ""),

@@ -1,5 +1,6 @@
 """Invoice PDFs: HTML/CSS rendered by WeasyPrint as PDF/A-3b, with the Factur-X XML
-(EN 16931 profile) embedded by the factur-x library.
+(EN 16931 profile) embedded by the factur-x library. `document_context` and the
+template invoicing/_document_pdf.html are shared with quotes (see quote_pdf.py).
 
 A PDF is written once per issued document, from what was frozen at issue (parties,
 lines, totals), and stored with its SHA-256; every later download returns those bytes.
@@ -38,28 +39,81 @@ def _rate(rate: Decimal) -> str:
     return f"{format_decimal(rate.normalize(), locale='fr_FR')} %"
 
 
-def _context(invoice: Invoice) -> dict:
-    document = einvoice.invoice_document(invoice)
-    cur = invoice.currency
-    seller = dict(invoice.seller_snapshot or {})
-    company = invoice.company
-    lines = []
-    for line in invoice.lines.all():
+def _lines(lines, currency: str) -> list[dict]:
+    rows = []
+    for line in lines:
         discount = ""
         if line.discount_percent:
             discount = _rate(line.discount_percent)
         elif line.discount_amount:
-            discount = _money(line.discount_amount, cur)
-        lines.append(
+            discount = _money(line.discount_amount, currency)
+        rows.append(
             {
                 "description": line.description,
                 "quantity": format_decimal(line.quantity.normalize(), locale="fr_FR"),
-                "unit_price": _money(line.unit_price.normalize(), cur),
+                "unit_price": _money(line.unit_price.normalize(), currency),
                 "discount": discount,
                 "vat": _rate(line.vat_rate),
-                "net": _money(line.net_amount, cur),
+                "net": _money(line.net_amount, currency),
             }
         )
+    return rows
+
+
+def _legal_line(seller: dict) -> str:
+    parts = (
+        seller.get("legal_form", ""),
+        f"SIREN {seller['siren']}" if seller.get("siren") else "",
+        f"RCS {seller['rcs_city']}" if seller.get("rcs_city") else "",
+        f"TVA {seller['vat_number']}" if seller.get("vat_number") else "",
+    )
+    return " — ".join(part for part in parts if part)
+
+
+def document_context(
+    *,
+    company,
+    seller: dict,
+    buyer: dict,
+    lines,
+    vat,
+    totals: tuple[Decimal, Decimal, Decimal],
+    currency: str,
+) -> dict:
+    """What the PDFs of invoices and quotes show alike (templates/invoicing/_document_pdf.html):
+    the company's look, both parties with their legal identity, the lines, VAT per rate
+    (`vat`: rows with rate, taxable and tax) and the totals (excl. VAT, VAT, incl. VAT)."""
+    excl, tax, incl = totals
+    return {
+        "seller": seller,
+        "buyer": buyer,
+        "lines": _lines(lines, currency),
+        "legal_line": _legal_line(seller),
+        "share_capital": _money(Decimal(seller["share_capital"]), currency).replace(",00", "")
+        if seller.get("share_capital")
+        else "",
+        "colour": company.brand_colour or DEFAULT_BRAND_COLOUR,
+        "logo": company.logo_data_uri(),
+        "vat": [
+            {
+                "label": _rate(g.rate),
+                "taxable": _money(g.taxable, currency),
+                "tax": _money(g.tax, currency),
+            }
+            for g in vat
+        ],
+        "totals": {
+            "excl": _money(excl, currency),
+            "tax": _money(tax, currency),
+            "incl": _money(incl, currency),
+        },
+        "vat_on_debits": company.vat_on_debits,
+    }
+
+
+def _context(invoice: Invoice) -> dict:
+    document = einvoice.invoice_document(invoice)
+    cur = invoice.currency
     charges = [
         {
             "label": row.reason or ("Frais" if row.is_charge else "Remise"),
@@ -68,46 +122,27 @@ def _context(invoice: Invoice) -> dict:
         }
         for row in invoice.allowance_charges.all()
     ]
-    legal = " — ".join(
-        part
-        for part in (
-            seller.get("legal_form", ""),
-            f"SIREN {seller['siren']}" if seller.get("siren") else "",
-            f"RCS {seller['rcs_city']}" if seller.get("rcs_city") else "",
-            f"TVA {seller['vat_number']}" if seller.get("vat_number") else "",
-        )
-        if part
-    )
     return {
+        **document_context(
+            company=invoice.company,
+            seller=dict(invoice.seller_snapshot or {}),
+            buyer=invoice.buyer_snapshot or {},
+            lines=invoice.lines.all(),
+            vat=document.vat,
+            totals=(invoice.total_excl_tax, invoice.total_tax, invoice.total),
+            currency=cur,
+        ),
         "invoice": invoice,
+        "number": invoice.number,
         "title": TITLES[invoice.kind],
         "nature": NATURES[invoice.nature],
-        "seller": seller,
-        "buyer": invoice.buyer_snapshot or {},
-        "lines": lines,
         "allowance_charges": charges,
-        "legal_line": legal,
-        "share_capital": _money(Decimal(seller["share_capital"]), cur).replace(",00", "")
-        if seller.get("share_capital")
-        else "",
-        "colour": company.brand_colour or DEFAULT_BRAND_COLOUR,
-        "logo": company.logo_data_uri(),
         "corrects": invoice.corrects if invoice.corrects_id else None,
-        "vat": [
-            {"label": _rate(g.rate), "taxable": _money(g.taxable, cur), "tax": _money(g.tax, cur)}
-            for g in document.vat
-        ],
         "exemptions": sorted({g.exemption_reason for g in document.vat if g.exemption_reason}),
-        "totals": {
-            "excl": _money(invoice.total_excl_tax, cur),
-            "tax": _money(invoice.total_tax, cur),
-            "incl": _money(invoice.total, cur),
-        },
         "payment_terms": document.payment_terms,
         "discount_terms": document.discount_terms,
         "penalty_terms": document.penalty_terms,
         "indemnity_terms": document.indemnity_terms,
-        "vat_on_debits": company.vat_on_debits,
     }
 
 

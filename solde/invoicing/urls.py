@@ -21,5 +21,6 @@ urlpatterns = [
     path("quotes/new", views_quotes.quote_new, name="quote_new"),
     path("quotes/<uuid:ref>/", views_quotes.quote_detail, name="quote_detail"),
     path("quotes/<uuid:ref>/edit", views_quotes.quote_edit, name="quote_edit"),
+    path("quotes/<uuid:ref>/pdf", views_quotes.quote_pdf, name="quote_pdf"),
     path("quotes/<uuid:ref>/<str:verb>", views_quotes.quote_act, name="quote_act"),
 ]

@@ -1,11 +1,12 @@
-"""Quote pages: list, editor, and the steps of a quote (send, accept, decline, invoice)."""
+"""Quote pages: list, editor, the PDF, and the steps of a quote (send, accept, decline,
+invoice)."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -123,6 +124,20 @@ def quote_detail(request, ref):
         "confirm": request.GET.get("confirm", ""),
     }
     return render(request, "invoicing/quote_detail.html", context)
+
+
+@company_page()
+def quote_pdf(request, ref):
+    """Drawn on demand (a quote's PDF is not stored); a draft has none."""
+    from solde.invoicing.quote_pdf import render_quote_pdf
+
+    quote = quote_get(company=request.company, ref=str(ref))
+    if not quote.number:
+        raise Http404("A draft quote has no PDF.")
+    response = HttpResponse(render_quote_pdf(quote), content_type="application/pdf")
+    disposition = "attachment" if request.GET.get("download") else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{quote.number}.pdf"'
+    return response
 
 
 VERBS = {

@@ -87,6 +87,18 @@ def day(value: date | None, language: str) -> str:
     return format_date(value, format="long", locale=BABEL_LOCALES[language]) if value else ""
 
 
+# The placeholders each kind of email fills: the keys of the *_values functions below
+# (a test holds them to this table). The settings page lists them and
+# services.email_template_clean refuses any other name in a company's wording.
+_DOCUMENT = ("number", "company", "customer", "total", "total_excl_tax", "issue_date", "currency")
+PLACEHOLDERS: dict[str, tuple[str, ...]] = {
+    "invoice": (*_DOCUMENT, "due_date", "balance"),
+    "credit_note": (*_DOCUMENT, "due_date", "balance"),
+    "quote": (*_DOCUMENT, "valid_until"),
+    "statement": ("company", "customer", "period", "balance", "currency"),
+}
+
+
 def _document_values(document: Invoice | Quote, language: str) -> dict[str, str]:
     seller = getattr(document, "seller_snapshot", None) or {}
     buyer = getattr(document, "buyer_snapshot", None) or {}

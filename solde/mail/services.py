@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.text import slugify
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from solde.audit.services import audit_record
 from solde.companies.models import Company
@@ -30,6 +31,7 @@ from solde.core.errors import Conflict, ValidationError
 from solde.customers.models import Customer
 from solde.invoicing.models import Invoice, Quote
 from solde.invoicing.pdf import invoice_pdf_bytes
+from solde.invoicing.quote_pdf import render_quote_pdf
 from solde.mail import compose, delivery, texts
 from solde.mail.models import NOTICE, EmailTemplate, OutboundAttachment, OutboundEmail
 from solde.mail.queries import email_template_get
@@ -154,9 +156,9 @@ def invoice_send(
 def quote_send(
     *, quote: Quote, to: list[str] | None = None, actor=None, language: str | None = None
 ) -> OutboundEmail:
-    """Queue a numbered quote to the customer's invoice contacts (or `to`). No PDF is
-    attached: solde.invoicing has no quote renderer yet. Nothing is locked (a numbered
-    quote never changes)."""
+    """Queue a numbered quote, with its PDF (drawn now: quotes keep none), to the
+    customer's invoice contacts (or `to`). Nothing is locked (a numbered quote never
+    changes)."""
     with transaction.atomic():
         quote = Quote.objects.select_related("company", "customer").get(pk=quote.pk)
         if not quote.number:
@@ -171,7 +173,7 @@ def quote_send(
             language=language,
             to=compose.recipients(customer, to),
             values=compose.quote_values(quote, language),
-            attachments=[],
+            attachments=[(f"{quote.number}.pdf", render_quote_pdf(quote), PDF)],
         )
         _audit(actor=actor, email=email, obj=quote, action="quote.email")
     return email
@@ -229,22 +231,42 @@ def company_notice_send(
     )
 
 
+def email_template_clean(*, kind: str, language: str, subject: str, body: str) -> tuple[str, str]:
+    """A wording as it would be stored: subject on one line, body trimmed; refuses an
+    empty or overlong subject, an empty body and any placeholder the kind does not fill
+    (compose.PLACEHOLDERS), naming the field at fault."""
+    if kind not in compose.PLACEHOLDERS:
+        raise ValidationError(_("Unknown email kind %r.") % kind, field="kind")
+    if language not in texts.LANGUAGES:
+        raise ValidationError(_("No email wording in %r.") % language, field="language")
+    subject, body = texts.one_line(subject or ""), (body or "").strip()
+    if not subject:
+        raise ValidationError(_("The subject cannot be empty."), field="subject")
+    if len(subject) > 300:
+        raise ValidationError(_("The subject is limited to 300 characters."), field="subject")
+    if not body:
+        raise ValidationError(_("The body cannot be empty."), field="body")
+    known = compose.PLACEHOLDERS[kind]
+    for field, text in (("subject", subject), ("body", body)):
+        unknown = [name for name in texts.placeholders_in(text) if name not in known]
+        if unknown:
+            raise ValidationError(
+                _("Unknown placeholder {%(name)s}. This email knows: %(known)s.")
+                % {"name": unknown[0], "known": ", ".join(f"{{{name}}}" for name in known)},
+                field=field,
+            )
+    return subject, body
+
+
 def email_template_set(
     *, company: Company, kind: str, language: str, subject: str, body: str, actor=None
 ) -> EmailTemplate:
-    """Set the company's own wording for one kind and language (placeholders such as
-    {number} are replaced when sending; unknown ones stay as written)."""
-    email_template_get(company=company, kind=kind, language=language)  # checks both
-    subject, body = texts.one_line(subject or ""), (body or "").strip()
-    if not subject:
-        raise ValidationError("The subject cannot be empty.", field="subject")
-    if len(subject) > 300:
-        raise ValidationError("The subject is limited to 300 characters.", field="subject")
-    if not body:
-        raise ValidationError("The body cannot be empty.", field="body")
+    """Set the company's own wording for one kind and language (its placeholders, such
+    as {number}, are replaced when sending). Checked by email_template_clean."""
+    subject, body = email_template_clean(kind=kind, language=language, subject=subject, body=body)
     try:
         with transaction.atomic():
-            template, _ = EmailTemplate.objects.update_or_create(
+            template, _created = EmailTemplate.objects.update_or_create(
                 company=company,
                 kind=kind,
                 language=language,
@@ -258,8 +280,32 @@ def email_template_set(
                 after={"kind": kind, "language": language, "subject": subject},
             )
     except IntegrityError as exc:  # two people saving the first override at once
-        raise Conflict("This wording was changed meanwhile; try again.") from exc
+        raise Conflict(_("This wording was changed meanwhile; try again.")) from exc
     return template
+
+
+def email_template_reset(*, company: Company, kind: str, language: str, actor=None) -> bool:
+    """Back to the built-in wording: delete the company's own, if it has one (then True).
+    Locks that row while it is deleted."""
+    email_template_get(company=company, kind=kind, language=language)  # checks both
+    with transaction.atomic():
+        own = (
+            EmailTemplate.objects.for_company(company)
+            .select_for_update()
+            .filter(kind=kind, language=language)
+            .first()
+        )
+        if own is None:
+            return False
+        audit_record(
+            company=company,
+            actor=actor,
+            action="email_template.reset",
+            obj=own,
+            before={"kind": kind, "language": language, "subject": own.subject},
+        )
+        own.delete()
+    return True
 
 
 def outbox_deliver(*, email_id: int) -> OutboundEmail:

@@ -76,6 +76,12 @@ def render(template: str, values: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(replace, template)
 
 
+def placeholders_in(template: str) -> list[str]:
+    """The `{name}` placeholders a wording uses, in order, once each (`{{` is no brace)."""
+    found = (match.group(1) for match in _PLACEHOLDER.finditer(template))
+    return list(dict.fromkeys(name for name in found if name is not None))
+
+
 def one_line(text: str) -> str:
     """A subject on one line: a name with a line break must not split the header.
     Only line breaks go; the no-break spaces of amounts stay."""

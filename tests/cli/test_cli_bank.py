@@ -111,3 +111,45 @@ def test_a_broken_statement_exits_1_naming_the_file(solde, tmp_path):
         "import", "bank", str(broken), "--company", "acme", "--format", "bogus", check=False
     )
     assert done.returncode == 2
+
+
+def test_a_csv_statement_with_a_preset_kept_for_its_account(solde, tmp_path):
+    solde("company", "create", "acme", "--name", "ACME SAS")
+    solde("customer", "create", "--company", "acme", "--code", "ACME", "--name", "Acme SARL")
+    solde("invoice", "create", "--company", "acme", "--customer", "ACME",
+          "--line", "Audit|1|250|20", "--issue")  # fmt: skip
+    export = tmp_path / "qonto.csv"
+    export.write_text(
+        "Status,Settlement date (UTC),Operation date (UTC),Total amount (incl. VAT),Currency,"
+        "Counterparty name,Payment method,Transaction ID,IBAN,Reference,Category,Note\n"
+        "settled,2026-11-20 10:12:00,2026-11-20 09:00:00,300.00,EUR,ACME SARL,transfer,tx-1,"
+        ",FA-2026-00001,,\n"
+        "settled,2026-11-20 11:00:00,2026-11-20 11:00:00,-54.20,EUR,CARREFOUR,card,tx-2,,,,\n",
+        encoding="utf-8",
+    )
+    account = "FR7616958000011234567890112"
+    without = solde("import", "bank", str(export), "--company", "acme", check=False)
+    assert without.returncode == 1 and "account" in without.stderr
+    first = json.loads(
+        solde(
+            "import",
+            "bank",
+            str(export),
+            "--company",
+            "acme",
+            "--account",
+            account,
+            "--csv-preset",
+            "qonto",
+            "--json",
+        ).stdout  # fmt: skip
+    )
+    assert (first["format"], first["added"], first["auto_matched"]) == ("csv", 2, 1)
+    again = json.loads(
+        solde(
+            "import", "bank", str(export), "--company", "acme", "--account", account, "--json"
+        ).stdout  # fmt: skip
+    )
+    assert (again["added"], again["duplicates"]) == (0, 2)
+    export_doc = json.loads(solde("export", "allocations", "--company", "acme", "--json").stdout)
+    assert export_doc["allocations"][0]["bank_ref"] == "tx-1"

@@ -80,7 +80,7 @@ def test_a_credit_note_has_its_own_wording(company, customer):
     assert [a.filename for a in email.attachments.all()] == [f"{note.number}.pdf"]
 
 
-def test_a_quote_is_sent_once_numbered_without_attachment(company, customer):
+def test_a_quote_is_sent_once_numbered_with_its_pdf(company, customer):
     quote = quotes.quote_create(company=company, customer=customer, lines=[line("500")])
     with pytest.raises(Conflict):
         quote_send(quote=quote)
@@ -89,7 +89,7 @@ def test_a_quote_is_sent_once_numbered_without_attachment(company, customer):
     assert email.kind == "quote" and email.quote == quote
     assert email.subject == f"Devis {quote.number} — ACME SAS"
     assert "600,00" in email.body
-    assert not email.attachments.exists()
+    assert [a.filename for a in email.attachments.all()] == [f"{quote.number}.pdf"]
     assert AuditEvent.objects.filter(action="quote.email", object_id=quote.public_id).exists()
 
 

@@ -8,15 +8,16 @@ invoice's balance, and allocations + excess always equal the amount received.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
-from itertools import accumulate
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 from typing import NamedTuple
 
 from solde.core.balances import spread
-from solde.core.money import ZERO, quantize
+from solde.core.money import ZERO, currency_decimals
 
 Item = tuple[int, Decimal]  # (invoice id, balance)
 MAX_POOL = 25  # invoices searched for combinations: the oldest ones
+MAX_OLDEST = 50  # oldest invoices paid at once without reference: more is not a payment habit
 MAX_PARTS = 4  # invoices in one combination
 MAX_SUBSETS = 6  # stop searching when this many subsets fit
 
@@ -32,9 +33,15 @@ class Fit(NamedTuple):
         return tuple(i for i, _ in self.allocations)
 
 
+@cache
+def _minor_unit(currency: str) -> Decimal:
+    return Decimal(1).scaleb(-currency_decimals(currency))
+
+
 def discount(balance: Decimal, percent: Decimal, currency: str) -> Decimal:
-    """The early-payment discount on a balance, in the currency's minor unit, half up."""
-    return quantize(balance * percent / 100, currency)
+    """The early-payment discount on a balance, in the currency's minor unit, half up
+    (as money.quantize, with the unit kept: this runs for every open invoice)."""
+    return (balance * percent / 100).quantize(_minor_unit(currency), rounding=ROUND_HALF_UP)
 
 
 def cover(amount: Decimal, items: Sequence[Item], tolerance: Decimal, percent: Decimal,
@@ -98,28 +105,28 @@ def spread_fit(amount: Decimal, items: Sequence[Item]) -> Fit:
     return Fit("amount_excess" if left > ZERO else "amount_partial", tuple(shares), excess=left)
 
 
-def subsets(
-    amount: Decimal, items: Sequence[Item], combinations: bool = True
-) -> list[tuple[str, tuple[Item, ...]]]:
-    """Groups of two or more invoices whose balances add up to the amount, with how they were
-    found: the oldest ones ("oldest"), all of them ("all"), or (with `combinations`) up to
-    four among the oldest 25 ("combination"). Bounded: a few hundred sums at most."""
+def prefix(amount: Decimal, oldest: Sequence[Item], total: Decimal, complete: bool) -> list:
+    """The oldest invoices (two or more, `total` their balances) if they add up to the
+    amount: "all" of them when they are every open invoice of the customer, else "oldest"."""
+    if len(oldest) < 2 or total != amount:
+        return []
+    return [("all" if complete else "oldest", tuple(oldest))]
+
+
+def subsets(amount: Decimal, pool: Sequence[Item], known: Sequence[tuple] = ()) -> list:
+    """Combinations of two to four invoices among `pool` (the oldest MAX_POOL) whose
+    balances add up to the amount, as ("combination", invoices), leaving out the groups
+    already `known`. Bounded: a few hundred sums at most."""
     found: list[tuple[str, tuple[Item, ...]]] = []
-    sums = list(accumulate(b for _, b in items))
-    for k in range(2, len(items) + 1):
-        if sums[k - 1] == amount:
-            found.append(("all" if k == len(items) else "oldest", tuple(items[:k])))
-        if sums[k - 1] >= amount:
-            break
-    if not combinations:
+    if len(pool) < 2:
         return found
-    seen = {tuple(i for i, _ in group) for _, group in found}
-    for group in _combinations(amount, items[:MAX_POOL]):
+    seen = {tuple(i for i, _ in group) for _, group in known}
+    for group in _combinations(amount, pool[:MAX_POOL]):
         ids = tuple(i for i, _ in group)
         if ids not in seen:
             seen.add(ids)
             found.append(("combination", group))
-        if len(found) >= MAX_SUBSETS:
+        if len(found) + len(known) >= MAX_SUBSETS:
             break
     return found
 

@@ -28,7 +28,7 @@ class OpenBook:
         self._keys_of: dict[int, tuple[Decimal, ...]] = {}  # the amount keys it is indexed by
         self.by_customer: dict[int, dict[int, None]] = {}  # open ids, oldest first
         # id -> None dicts: ordered like lists, removed from in constant time
-        self.by_amount: dict[tuple[str, Decimal], dict[int, None]] = {}  # incl. discounted
+        self.by_amount: dict[tuple[str, Decimal], dict[int, None]] = {}
         self._amounts: dict[int, dict[Decimal, dict[int, None]]] = {}  # per customer
         self._sorted: dict[int, list[tuple[Decimal, int]]] = {}  # per customer, by balance
         for invoice in sorted(invoices, key=lambda i: (i.issue_date, i.id)):
@@ -60,8 +60,14 @@ class OpenBook:
             self._sorted[cid] = []
         keys = self._keys(balance, currency)
         self._keys_of[invoice_id] = keys
-        for key in keys:
-            for table, k in ((self.by_amount, (currency, key)), (amounts, key)):
+        for rank, key in enumerate(keys):
+            # the discounted balance only per customer: found for a known payer
+            tables = (
+                ((self.by_amount, (currency, key)), (amounts, key))
+                if rank == 0
+                else ((amounts, key),)
+            )
+            for table, k in tables:
                 ids = table.get(k)
                 if ids is None:
                     table[k] = {invoice_id: None}
@@ -72,25 +78,32 @@ class OpenBook:
         else:
             insort(self._sorted[cid], (balance, invoice_id))
 
-    def _unindex(self, invoice_id: int, balance: Decimal) -> None:
+    def _unindex(self, invoice_id: int, balance: Decimal, still_open: bool) -> None:
         invoice = self.invoices[invoice_id]
         amounts = self._amounts[invoice.customer_id]
-        for key in self._keys_of.pop(invoice_id):
-            for table, k in ((self.by_amount, (invoice.currency, key)), (amounts, key)):
+        for rank, key in enumerate(self._keys_of.pop(invoice_id)):
+            tables = (
+                ((self.by_amount, (invoice.currency, key)), (amounts, key))
+                if rank == 0
+                else ((amounts, key),)
+            )
+            for table, k in tables:
                 ids = table.get(k)
                 if ids and invoice_id in ids:
                     del ids[invoice_id]
                     if not ids:
                         del table[k]
-        ordered = self._sorted[invoice.customer_id]
-        del ordered[bisect_left(ordered, (balance, invoice_id))]
+        if still_open:  # a paid invoice may stay in the sorted balances: lookups skip it
+            ordered = self._sorted[invoice.customer_id]
+            del ordered[bisect_left(ordered, (balance, invoice_id))]
 
     def settle(self, invoice_id: int, cut: Decimal) -> None:
         old = self.balance[invoice_id]
-        self._unindex(invoice_id, old)
-        if old - cut > ZERO:
-            self.balance[invoice_id] = old - cut
-            self._index(invoice_id, old - cut)
+        new = old - cut
+        self._unindex(invoice_id, old, still_open=new > ZERO)
+        if new > ZERO:
+            self.balance[invoice_id] = new
+            self._index(invoice_id, new)
             return
         del self.balance[invoice_id]  # the reference index reads this live
         del self.by_customer[self.invoices[invoice_id].customer_id][invoice_id]
@@ -108,8 +121,10 @@ class OpenBook:
         """The customer's oldest open invoices (at most `limit`) whose balance, or discounted
         balance, is the amount."""
         found: list[int] = []
+        invoices, balance = self.invoices, self.balance
         for i in self._amounts.get(cid, {}).get(amount, ()):
-            if self.eligible(i, currency, day):
+            invoice = invoices[i]
+            if i in balance and invoice.currency == currency and invoice.issue_date <= day:
                 found.append(i)
                 if len(found) >= limit:
                     break
@@ -130,12 +145,28 @@ class OpenBook:
     def items(self, cid: int, currency: str, day: date, limit: int) -> list[tuple[int, Decimal]]:
         """The customer's oldest eligible open invoices (at most `limit`), with balances."""
         found = []
+        invoices, balance = self.invoices, self.balance
         for i in self.by_customer.get(cid, ()):
-            if self.eligible(i, currency, day):
-                found.append((i, self.balance[i]))
+            invoice = invoices[i]
+            if invoice.currency == currency and invoice.issue_date <= day:
+                found.append((i, balance[i]))
                 if len(found) >= limit:
                     break
         return found
+
+    def oldest_until(self, cid: int, amount: Decimal, currency: str, day: date, limit: int):
+        """The customer's oldest eligible invoices until their balances reach the amount (at
+        most `limit` of them), their total, and whether they are all its open invoices."""
+        found, total = [], ZERO
+        invoices, balance = self.invoices, self.balance
+        for i in self.by_customer.get(cid, ()):  # open ones only
+            invoice = invoices[i]
+            if invoice.currency == currency and invoice.issue_date <= day:
+                if total >= amount or len(found) >= limit:
+                    return found, total, False
+                found.append((i, balance[i]))
+                total += balance[i]
+        return found, total, True
 
     def age(self, invoice_id: int) -> tuple[date, int]:
         invoice = self.invoices[invoice_id]

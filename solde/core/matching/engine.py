@@ -15,7 +15,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from solde.core.matching import scoring
-from solde.core.matching.amounts import Fit, cover, short_fit, spread_fit, subsets
+from solde.core.matching.amounts import (
+    MAX_OLDEST,
+    MAX_POOL,
+    Fit,
+    cover,
+    prefix,
+    short_fit,
+    spread_fit,
+    subsets,
+)
 from solde.core.matching.book import OpenBook
 from solde.core.matching.identity import IdentityIndex, words_of
 from solde.core.matching.names import normalize_iban
@@ -46,7 +55,6 @@ BEST_OTHERS = max(scoring.AMOUNT.values()) + scoring.DATE
 # The most a customer brought by the amount alone can score: that, and its name compared.
 AMOUNT_ONLY_CEILING = BEST_OTHERS + scoring.NAME_EXACT
 MAX_AMOUNT_CANDIDATES = 10  # more invoices of one amount than this: the amount alone tells nothing
-MAX_GROUPED = 100  # a customer's oldest invoices searched for groups paid at once
 MAX_SAME = 6  # invoices of one customer fitting the same way: enough to show the doubt
 
 
@@ -219,10 +227,14 @@ class Matcher:
             whole = cover(amount, named, tolerance, percent, currency)
             fits.append((whole, "named"))
             strong = [item for item in named if hits[item[0]].level >= FUZZY]
+            if len(strong) == len(named) and whole.code in SETTLED:
+                return fits  # named and paid exactly: no other invoice of theirs can compete
             if 0 < len(strong) < len(named) and whole.code in LOOSE:
                 # the weaker names do not make the amount fit: maybe they are noise
                 fits.append((cover(amount, strong, tolerance, percent, currency), "named"))
         same = book.with_amount(cid, amount, currency, day, MAX_SAME)
+        if len(named) == 1:
+            same = [i for i in same if i != named[0][0]]  # the named plan already
         for i in same:
             fits.append(
                 (cover(amount, [(i, book.balance[i])], tolerance, percent, currency), "single")
@@ -235,23 +247,25 @@ class Matcher:
         return fits
 
     def _groups(self, credit: Credit, cid: int, named: bool, signs: tuple, plans: dict):
-        """Groups of this customer's invoices the amount pays exactly (combinations only for
-        a payer surely known, with nothing named); for a known payer that nothing else
-        fits, its oldest invoices in turn (a last resort)."""
+        """Groups of this customer's invoices the amount pays exactly: its oldest ones, all
+        of them, or (for a payer surely known, with nothing named) a combination; for a
+        known payer that nothing else fits, its oldest invoices in turn (a last resort)."""
         known_payer = bool(signs)
         sure = not named and sum(r.points for r in signs) >= scoring.SURE_PAYER
         if not (known_payer or named) or any(
             p.cid == cid and p.fit.code in SETTLED for p in plans.values()
         ):
             return []
+        amount, currency, day = credit.amount, credit.currency, credit.date
+        oldest, total, complete = self._book.oldest_until(cid, amount, currency, day, MAX_OLDEST)
+        groups = prefix(amount, oldest, total, complete)
+        if sure:
+            pool = self._book.items(cid, currency, day, MAX_POOL)
+            groups += subsets(amount, pool, groups)
         tolerance, percent = self.settings.tolerance, self.settings.discount_percent
-        items = self._book.items(cid, credit.currency, credit.date, MAX_GROUPED)
-        fits = [
-            (cover(credit.amount, list(group), tolerance, percent, credit.currency), how)
-            for how, group in subsets(credit.amount, items, combinations=sure)
-        ] if len(items) > 1 else []  # fmt: skip
-        if known_payer and items and not fits and not any(p.cid == cid for p in plans.values()):
-            fits.append((spread_fit(credit.amount, items), "spread"))
+        fits = [(cover(amount, list(g), tolerance, percent, currency), how) for how, g in groups]
+        if known_payer and oldest and not fits and not any(p.cid == cid for p in plans.values()):
+            fits.append((spread_fit(amount, oldest), "spread"))
         return fits
 
     # -- scoring -----------------------------------------------------------------------

@@ -55,6 +55,7 @@ class IdentityIndex:
         )
         self.never -= {""}
         self._payers: dict[tuple[str, str], tuple[dict, dict]] = {}
+        self.words = frozenset(self.codes) | frozenset(self.habits)
 
     def ignored(self, iban: str, name: str) -> str:
         """The payer key (normalised IBAN or name) known never to be a customer, or ""."""
@@ -66,7 +67,7 @@ class IdentityIndex:
         return ""
 
     def codes_in(self, words: set[str]) -> list[str]:
-        return sorted(w for w in words if w in self.codes)
+        return sorted(words & self.codes.keys())
 
     def evidence(self, credit: Credit, iban: str, words: set[str]) -> dict[int, tuple[Reason, ...]]:
         """The customers the payer may be, each with its signs (`iban` normalised): a new
@@ -80,7 +81,7 @@ class IdentityIndex:
             self._payers[key] = payer
         signs, combined = payer
         extra: dict[int, list[Reason]] = {}
-        for word in words:
+        for word in words & self.words:  # most texts hold no code nor habit
             for cid in self.codes.get(word, ()):
                 points = scoring.CODE if any(c.isdigit() for c in word) else scoring.CODE_WORD
                 extra.setdefault(cid, []).append(Reason("code", points, (("code", word),)))

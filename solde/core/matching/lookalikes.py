@@ -95,34 +95,19 @@ def protected_spans(text: str) -> tuple[str, list[tuple[int, int]]]:
     return text, spans
 
 
-_KEYWORDS = frozenset({"SIREN", "SIRET", "SIRE", "RCS", "TVA", "TEL", "IBAN", "BIC", "CB", "CARTE"})
+# What every look-alike of _PROTECTED needs, searched at once (cheap): a run of 8+ digits;
+# a run of 1 or 2 digits beside a one-character "/.,-" and more digits (dates, amounts);
+# three groups of 2 to 4 digits in a row (IBAN, card, phone, SIREN in groups); a keyword;
+# masking X's or stars.
+_HINT = re.compile(
+    r"\d{8}"
+    r"|(?<!\d)\d{1,2}[/.,-]\d|\d[/.,-]\d{1,2}(?!\d)"
+    r"|(?<!\d)\d{2,4}[ .-]\d{2,4}[ .-]\d{2,4}(?!\d)"
+    r"|(?<![A-Z])(?:SIREN|SIRET|SIRE|RCS|TVA|TEL|IBAN|BIC|CB|CARTE)(?![A-Z])"
+    r"|XXXX|\*\*"
+)
 
 
-def may_hold_lookalikes(pairs: list[tuple[str, str]]) -> bool:
-    """Whether any look-alike could be in a text given as (separator, atom) pairs (cheap).
-    Every pattern of _PROTECTED needs one of: a run of 8+ digits; three or more groups of
-    2 to 4 digits in a row (IBAN, card, phone, SIREN written in groups); a run of 1 or 2
-    digits beside a one-character "/.-," separator (dates, amounts); a keyword; masking."""
-    groups, previous = 0, ""
-    for gap, atom in pairs:
-        if "**" in gap:  # masked digits: "CB****1234"
-            return True
-        if atom.isdigit():
-            if len(atom) >= 8:
-                return True
-            after_digits = previous.isdigit()
-            short = len(atom) <= 2 or (after_digits and len(previous) <= 2)
-            if after_digits and gap in ("/", ".", "-", ",") and short:
-                return True
-            if 2 <= len(atom) <= 4:
-                groups = groups + 1 if after_digits and gap in (" ", "-", ".") else 1
-                if groups >= 3:
-                    return True
-            else:
-                groups = 0
-        else:
-            groups = 0
-            if atom in _KEYWORDS or atom.startswith("XXXX"):
-                return True
-        previous = atom
-    return False
+def may_hold_lookalikes(text: str) -> bool:
+    """Whether any look-alike could be in the text: if not, the costly regex is skipped."""
+    return _HINT.search(text) is not None

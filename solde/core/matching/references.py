@@ -39,7 +39,7 @@ def fold(text: str) -> str:
 
 class NumberKeys(NamedTuple):
     full: str  # letters and digits, no separators
-    digits: str  # every digit, leading zeros dropped
+    digits: str  # every digit, leading zeros dropped ("" when year and sequence say it all)
     letters: str  # the letters before the first digit
     year: int | None
     seq: int | None
@@ -56,9 +56,9 @@ def number_keys(number: str, issue_year: int) -> NumberKeys:
     text = fold(number)
     common = _COMMON.fullmatch(text)
     if common and common.group(2) == f"{issue_year:04d}":
+        # digits "202600123" need no key of their own: the scan reads year and sequence
         letters, year, seq = common.groups()
-        digits = (year + seq).lstrip("0")
-        return NumberKeys(letters + year + seq, digits, letters, issue_year, int(seq),
+        return NumberKeys(letters + year + seq, "", letters, issue_year, int(seq),
                           letters or year)  # fmt: skip
     atoms = _ATOM.findall(text)
     runs = [a for a in atoms if a.isdigit()]
@@ -112,6 +112,8 @@ class ReferenceIndex:
         self.seq: dict[int, list[int]] = {}
         self.letters: dict[int, str] = {}  # invoice id -> its prefix ("FA")
         self.starts: set[str] = set()  # the first words of numbers: where a window may start
+        self.lengths: set[int] = set()  # the lengths of whole numbers, separators dropped
+        self.digit_first = False  # some number starts with a digit ("2026/0042")
 
     def _entries(self, keys: NumberKeys) -> list[tuple[dict, object]]:
         entries: list[tuple[dict, object]] = []
@@ -138,6 +140,8 @@ class ReferenceIndex:
         if keys.letters:
             self.letters[invoice_id] = keys.letters
         self.starts.add(keys.first)
+        self.lengths.add(len(keys.full))
+        self.digit_first = self.digit_first or keys.first.isdigit()
 
     def find(self, text: str) -> dict[int, Hit]:
         """Every open invoice the (folded) text names, with the strongest way it names it."""
@@ -157,7 +161,7 @@ class _Scan:
             text = _RF.sub("    ", text)
         pairs = _GAPPED.findall(text)  # (separator before, atom)
         guarded = [False] * len(pairs)
-        if may_hold_lookalikes(pairs):
+        if may_hold_lookalikes(text):
             text, spans = protected_spans(text)
             pairs = _GAPPED.findall(text)
             guarded = _guarded(pairs, spans)
@@ -202,8 +206,9 @@ class _Scan:
     def _exact_windows(self) -> None:
         atoms, digit, joined = self.atoms, self.digit, self.joined
         count, starts, full = len(atoms), self.index.starts, self.index.full
+        lengths = self.index.lengths
         for i in range(count):
-            if not (digit[i] or atoms[i] in starts):
+            if atoms[i] not in starts and not (digit[i] and self.index.digit_first):
                 continue
             key, has_digit = "", False
             for j in range(i, min(i + MAX_WINDOW, count)):
@@ -211,7 +216,7 @@ class _Scan:
                     break
                 key += atoms[j]
                 has_digit = has_digit or digit[j]
-                if has_digit:
+                if has_digit and len(key) in lengths:
                     ids = full.get(key)
                     if ids and self._record(ids, EXACT, " ".join(atoms[i : j + 1])):
                         self._use(i, j)

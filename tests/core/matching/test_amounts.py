@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from solde.core.matching.amounts import MAX_POOL, cover, discount, spread_fit, subsets
+from solde.core.matching.amounts import MAX_POOL, cover, discount, prefix, spread_fit, subsets
 
 D = Decimal
 NONE = D("0")
@@ -57,8 +57,17 @@ def test_spread_pays_the_oldest_first_and_keeps_the_rest_as_credit():
 
 
 def groups(amount, balances):
+    """As the engine searches: the oldest invoices until the amount, then combinations."""
     items = [(n, D(b)) for n, b in enumerate(balances, start=1)]
-    return [(how, tuple(i for i, _ in group)) for how, group in subsets(D(amount), items)]
+    oldest, total = [], D(0)
+    for item in items:
+        if total >= D(amount):
+            break
+        oldest.append(item)
+        total += item[1]
+    found = prefix(D(amount), oldest, total, complete=len(oldest) == len(items))
+    found += subsets(D(amount), items, found)
+    return [(how, tuple(i for i, _ in group)) for how, group in found]
 
 
 @pytest.mark.parametrize(

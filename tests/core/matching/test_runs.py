@@ -91,3 +91,14 @@ def test_invoices_already_paid_are_left_out():
     decision = matcher.match(credit("L1", "80.00", "FA-2026-00125"))
     assert all(3 not in dict(p.allocations) for p in decision.proposals)
     assert decision.outcome == "suggest"  # the known payer's oldest invoice, as a last resort
+
+
+def test_a_partly_paid_invoice_is_found_by_what_is_left():
+    matcher = Matcher(invoices(), PAYERS)
+    matcher.match_all([credit("L1", "500.00", "ACOMPTE FA-2026-00123")])
+    anonymous = [
+        Credit(f"L{n}", D(a), "EUR", date(2026, 5, 6)) for n, a in ((2, "1200"), (3, "700"))
+    ]
+    old, rest = (matcher.match(c) for c in anonymous)
+    assert old.outcome == "none"  # not by its former balance
+    assert [p.allocations for p in rest.proposals] == [((1, D("700.00")),)]

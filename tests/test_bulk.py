@@ -1,0 +1,68 @@
+"""Rows written in bulk read back as the ORM would have written them (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from solde.audit.models import AuditEvent
+from solde.bulk import insert_rows, update_rows
+from solde.core import clock
+from solde.payments.models import Payment
+
+pytestmark = pytest.mark.django_db
+
+
+def test_inserted_rows_take_their_defaults_and_give_their_keys_in_order(company, customer):
+    rows = [
+        {"company_id": company.pk, "customer_id": customer.pk, "date": date(2026, 11, n),
+         "amount": Decimal(f"{n}.50"), "unallocated": Decimal("0")}
+        for n in range(1, 6)
+    ]  # fmt: skip
+    ids = insert_rows(Payment, rows, returning=True)
+    stored = {p.pk: p for p in Payment.objects.filter(pk__in=ids)}
+    assert [stored[pk].amount for pk in ids] == [Decimal(f"{n}.50") for n in range(1, 6)]
+    first = stored[ids[0]]
+    assert (first.currency, first.method, first.source) == ("EUR", "transfer", "manual")
+    assert isinstance(first.public_id, uuid.UUID) and first.created_at is not None
+    assert len({p.public_id for p in stored.values()}) == 5
+
+
+def test_json_uuids_and_times_round_trip(company):
+    public = uuid.uuid4()
+    now = clock.now()
+    insert_rows(
+        AuditEvent,
+        [
+            {"company_id": company.pk, "at": now, "action": "x.y", "object_type": "t",
+             "object_id": public, "after": {"amount": "1.50", "list": [1, "é"]}}
+        ],
+    )  # fmt: skip
+    event = AuditEvent.objects.get(object_id=public)
+    assert event.after == {"amount": "1.50", "list": [1, "é"]} and event.before is None
+    assert event.at == now
+
+
+def test_updated_rows_change_only_the_fields_named(company, customer):
+    ids = insert_rows(
+        Payment,
+        [{"company_id": company.pk, "customer_id": customer.pk, "date": date(2026, 11, 2),
+          "amount": Decimal("10"), "unallocated": Decimal("10"), "reference": "keep"}],
+        returning=True,
+    )  # fmt: skip
+    update_rows(
+        Payment, ["unallocated", "cancelled_on"], [(ids[0], [Decimal("0"), date(2026, 11, 3)])]
+    )
+    payment = Payment.objects.get(pk=ids[0])
+    assert (payment.unallocated, payment.cancelled_on, payment.reference) == (
+        Decimal("0"), date(2026, 11, 3), "keep",
+    )  # fmt: skip
+
+
+def test_nothing_to_write_is_no_statement(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert insert_rows(Payment, [], returning=True) == []
+        update_rows(Payment, ["unallocated"], [])
