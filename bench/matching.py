@@ -278,7 +278,11 @@ def main() -> None:
     print("credit lines: " + ", ".join(
         f"{k} {f[k]:,}" for k in ("matched", "suggested", "unmatched", "ignored")))  # fmt: skip
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"import and matching: {total:.1f} s in all; peak RSS {peak:,.0f} MB (whole process)")
+    readers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(
+        f"import and matching: {total:.1f} s in all; peak RSS {peak:,.0f} MB (this process, "
+        f"set-up included), {readers:,.0f} MB (the largest file-reading process)"
+    )
 
 
 if __name__ == "__main__":

@@ -6,7 +6,9 @@
 One seeded random generator draws everything, so a case is the same every run; the
 engine never sees `answer`. Lines are dated 1 Sept. to 30 Nov. 2026, in date order.
 
-Invoices are numbered "FA-{YYYY}-{SEQ:05}" over 2025 and 2026 (paid ones leave gaps).
+The company matches at threshold 90, writes off up to 5.00 of bank fees and grants a 2 %
+early-payment discount (`Case.settings`). Invoices are numbered "FA-{YYYY}-{SEQ:05}"
+over 2025 and 2026 (paid ones leave gaps).
 Customers (French-looking names, codes "C00042"):
 - 60 % have a known IBAN (a tenth of them two); 3 % a learned habit (their order prefix);
   a learned alias for 60 % of those whose bank shows the owner, 2 % of the others;
@@ -37,6 +39,8 @@ Credit lines (shares of all lines):
    5 % unrelated credits (tax refund, interest, own transfer, supplier refund): not
        matchable; the company's other account and the tax office are known non-customers
    2 % other credits whose texts hold only numbers (dates, amounts, order numbers)
+Of the first four kinds, a subscription customer's line is a direct debit four times in
+five: about 10 % of all lines in the end (exact reference in the end-to-end id).
 A third of the texts also carry noise: order numbers ("CDE 2026-118"), dates, amounts,
 customer codes.
 """

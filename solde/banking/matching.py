@@ -33,7 +33,7 @@ from solde.customers.models import Customer, CustomerIban
 from solde.invoicing.models import Invoice
 from solde.payments.batch import PaymentEntry, payments_record_batch
 
-CHUNK = 2000
+CHUNK = 5000
 IGNORED_PAYER = "payer known not to be a customer"
 LINE_FIELDS = (
     "pk",

@@ -323,12 +323,21 @@ def statement_files_import(
 ) -> BankImportResult:
     """Import several statement files (a year of them, say), each in its own transaction
     and all or nothing, then match all their new credits in one run. A broken file stops
-    the import there: the files before it stay imported, and the error names it."""
+    the import there: the files before it stay imported, and the error names it. The
+    files are read in parallel processes (see formats.bankfiles.read_files)."""
     total = BankImportResult(file=f"{len(paths)} files")
     formats = set()
-    for path in paths:
-        one = statement_import(
-            company=company, path=path, format=format, account=account, match=False, actor=actor
+    mapping = _csv_mapping(account)
+    for read in bankfiles.read_files(paths, format=format, csv_mapping=mapping):
+        one = statements_import(
+            company=company,
+            statements=read.statements,
+            source=read.name,
+            format=read.format,
+            sha256=read.sha256,
+            account=account,
+            match=False,
+            actor=actor,
         )
         formats.add(one.format)
         total.merge(one)

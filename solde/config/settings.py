@@ -130,9 +130,11 @@ def _database() -> dict:
             "transaction_mode": "IMMEDIATE",
             "timeout": 30,
             # A 64 MB page cache (the default is 2 MB): large ledgers keep their indexes in
-            # memory while a bank run writes tens of thousands of rows.
+            # memory while a bank run writes tens of thousands of rows; and the WAL is copied
+            # back into the database every 10,000 pages (40 MB) rather than every 1,000.
             "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;"
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; "
+                "PRAGMA wal_autocheckpoint=10000;"
             ),
         },
     }

@@ -66,6 +66,17 @@ class InputError(ValidationError):
         super().__init__(f"{where}: {message}" if where else message, field=column)
         self.reason = message
 
+    def __reduce__(self):
+        # Rebuilt with its parts (it crosses processes when files are read in parallel).
+        return (
+            _input_error,
+            (self.reason, self.file, self.line, self.column),
+        )
+
     def located(self, *, file: str | None = None) -> InputError:
         """The same error, with the file name filled in."""
         return InputError(self.reason, file=file or self.file, line=self.line, column=self.column)
+
+
+def _input_error(reason: str, file: str | None, line: int | None, column: str | None):
+    return InputError(reason, file=file, line=line, column=column)

@@ -1,39 +1,11 @@
 """`solde import bank`, `solde match` and `solde export allocations`, as a user runs them."""
 
 import json
-import os
-import subprocess
-import sys
 from datetime import date
-from pathlib import Path
-
-import pytest
 
 from tests.banking.statements import camt, credit
 
-ROOT = Path(__file__).resolve().parents[2]
 DAY = date(2026, 11, 20)
-
-
-@pytest.fixture
-def solde(tmp_path):
-    env = {**os.environ, "SOLDE_DATA_DIR": str(tmp_path / "data"), "PYTHONPATH": str(ROOT)}
-    env.pop("SOLDE_DATABASE_URL", None)
-
-    def run(*args, check: bool = True):
-        done = subprocess.run(
-            [sys.executable, "-m", "solde", "--today", "2026-11-20", *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=tmp_path,
-            timeout=120,
-        )
-        if check and done.returncode != 0:
-            raise AssertionError(f"solde {' '.join(args)} → {done.returncode}\n{done.stderr}")
-        return done
-
-    return run
 
 
 def test_import_match_and_export(solde, tmp_path):

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from solde.core.errors import InputError, ValidationError
 from solde.formats import bankcsv
 from solde.formats.bankcsv import PRESETS, CsvMapping
+from tests.formats.mutations import mutate
 
 D = Decimal
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "csv"
@@ -595,23 +596,8 @@ def _mutated(draw):
     else:
         text, encoding = PRESET_FILES[draw(st.sampled_from(sorted(PRESET_FILES)))]
         data, mapping = bytearray(text.encode(encoding)), None
-    for _ in range(draw(st.integers(1, 4))):
-        kind = draw(st.sampled_from(["flip", "insert", "delete", "truncate", "duplicate"]))
-        at = draw(st.integers(0, max(len(data) - 1, 0)))
-        if kind == "flip" and data:
-            data[at] = draw(st.integers(0, 255))
-        elif kind == "insert":
-            data[at:at] = draw(st.sampled_from([b'"', b";", b",", b"\n", b"\x00", b"\xe9", b"-"]))
-        elif kind == "delete":
-            del data[at : at + draw(st.integers(1, 40))]
-        elif kind == "truncate":
-            del data[at:]
-        else:
-            lines = bytes(data).split(b"\n")
-            index = draw(st.integers(0, len(lines) - 1))
-            lines.insert(index, lines[index])
-            data = bytearray(b"\n".join(lines))
-    return bytes(data), mapping
+    inserts = (b'"', b";", b",", b"\n", b"\x00", b"\xe9", b"-")
+    return mutate(draw, bytes(data), inserts=inserts), mapping
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from solde.core.errors import InputError
 from solde.formats import bankfiles
 from solde.formats.bankstatement import MAX_FILE_BYTES
+from tests.formats.mutations import mutate
 
 CONFORMANCE = Path(__file__).resolve().parents[3] / "shared" / "conformance"
 needs_samples = pytest.mark.skipif(
@@ -89,19 +90,7 @@ def test_a_missing_file_is_refused_cleanly(tmp_path):
 
 @st.composite
 def _mutated(draw):
-    data = bytearray((CONFORMANCE / draw(st.sampled_from(sorted(SAMPLES)))).read_bytes())
-    for _ in range(draw(st.integers(1, 4))):
-        at = draw(st.integers(0, max(len(data) - 1, 0)))
-        kind = draw(st.sampled_from(["flip", "insert", "delete", "truncate"]))
-        if kind == "flip" and data:
-            data[at] = draw(st.integers(0, 255))
-        elif kind == "insert":
-            data[at:at] = draw(st.binary(min_size=1, max_size=12))
-        elif kind == "delete":
-            del data[at : at + draw(st.integers(1, 60))]
-        else:
-            del data[at:]
-    return bytes(data)
+    return mutate(draw, (CONFORMANCE / draw(st.sampled_from(sorted(SAMPLES)))).read_bytes())
 
 
 @needs_samples
@@ -113,3 +102,27 @@ def test_mutated_files_of_any_format_give_statements_or_an_input_error(data):
     except InputError:
         return
     assert all(isinstance(line.amount, Decimal) for s in statements for line in s.lines)
+
+
+def test_several_files_are_read_in_order_and_a_broken_one_raises_in_its_turn(tmp_path):
+    good = tmp_path / "a.csv"
+    good.write_text("Date;Libellé;Montant\n18/11/2026;VIR DUPONT;120,00\n", encoding="utf-8")
+    broken = tmp_path / "b.xml"
+    broken.write_bytes(b"<Document><BkToCstmrStmt>")
+    later = tmp_path / "c.csv"
+    later.write_text("Date;Libellé;Montant\n19/11/2026;VIR MARTIN;80,00\n", encoding="utf-8")
+    read = bankfiles.read_files([good, broken, later])
+    first = next(read)
+    assert (first.name, first.format, len(first.statements[0].lines)) == ("a.csv", "csv", 1)
+    assert len(first.sha256) == 64
+    with pytest.raises(InputError) as error:
+        next(read)
+    assert error.value.file == "b.xml" and str(error.value).startswith("b.xml")
+
+
+def test_an_input_error_keeps_its_parts_across_processes():
+    import pickle
+
+    error = InputError("not a date", file="r.csv", line=3, column="Date")
+    copy = pickle.loads(pickle.dumps(error))
+    assert (copy.file, copy.line, copy.column, str(copy)) == ("r.csv", 3, "Date", str(error))

@@ -16,6 +16,7 @@ from solde.core.errors import InputError
 from solde.core.money import currency_decimals
 from solde.formats import camt053
 from solde.formats.bankstatement import MAX_FILE_BYTES, Statement
+from tests.formats.mutations import XML_ELEMENT, mutate
 
 D = Decimal
 CONFORMANCE = Path(__file__).resolve().parents[3] / "shared" / "conformance"
@@ -648,27 +649,8 @@ def _corpus() -> list[bytes]:
 
 @st.composite
 def _mutated(draw, corpus: list[bytes]) -> bytes:
-    data = bytearray(draw(st.sampled_from(corpus)))
-    for _ in range(draw(st.integers(1, 4))):
-        at = draw(st.integers(0, max(0, len(data) - 1)))
-        action = draw(st.sampled_from(["flip", "insert", "delete", "truncate", "duplicate"]))
-        if action == "flip" and data:
-            data[at] ^= 1 << draw(st.integers(0, 7))
-        elif action == "insert":
-            data[at:at] = draw(
-                st.binary(min_size=1, max_size=8)
-                | st.sampled_from([b"<", b"&", b"<Ntry>", b"</Stmt>"])
-            )
-        elif action == "delete":
-            del data[at : at + draw(st.integers(1, 64))]
-        elif action == "truncate":
-            del data[at:]
-        else:  # duplicate an element
-            tags = list(re.finditer(rb"<(\w+)>.*?</\1>", bytes(data), flags=re.S))
-            if tags:
-                match = draw(st.sampled_from(tags[:200]))
-                data[match.end() : match.end()] = match.group(0)
-    return bytes(data)
+    data = draw(st.sampled_from(corpus))
+    return mutate(draw, data, inserts=(b"<", b"&", b"<Ntry>", b"</Stmt>"), repeat=XML_ELEMENT)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

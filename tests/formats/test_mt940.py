@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from solde.core.errors import InputError
 from solde.formats import mt940
+from tests.formats.mutations import mutate
 
 D = Decimal
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "mt940"
@@ -482,24 +483,7 @@ FUZZ_SOURCES = [
 
 @st.composite
 def _mutated(draw):
-    data = bytearray(_sample(draw(st.sampled_from(FUZZ_SOURCES))))
-    for _ in range(draw(st.integers(1, 4))):
-        kind = draw(st.sampled_from(["flip", "insert", "delete", "truncate", "duplicate"]))
-        at = draw(st.integers(0, max(len(data) - 1, 0)))
-        if kind == "flip" and data:
-            data[at] = draw(st.integers(0, 255))
-        elif kind == "insert":
-            data[at:at] = draw(st.binary(min_size=1, max_size=8))
-        elif kind == "delete":
-            del data[at : at + draw(st.integers(1, 40))]
-        elif kind == "truncate":
-            del data[at:]
-        else:
-            lines = bytes(data).split(b"\n")
-            index = draw(st.integers(0, len(lines) - 1))
-            lines.insert(index, lines[index])
-            data = bytearray(b"\n".join(lines))
-    return bytes(data)
+    return mutate(draw, _sample(draw(st.sampled_from(FUZZ_SOURCES))))
 
 
 @needs_samples

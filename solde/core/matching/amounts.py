@@ -28,10 +28,6 @@ class Fit(NamedTuple):
     excess: Decimal = ZERO
     write_off: tuple[Item, ...] = ()
 
-    @property
-    def ids(self) -> tuple[int, ...]:
-        return tuple(i for i, _ in self.allocations)
-
 
 @cache
 def _minor_unit(currency: str) -> Decimal:

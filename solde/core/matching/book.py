@@ -25,7 +25,7 @@ class OpenBook:
         self.invoices: dict[int, OpenInvoice] = {}
         self.balance: dict[int, Decimal] = {}
         self.refs = ReferenceIndex(self.balance)
-        self._keys_of: dict[int, tuple[Decimal, ...]] = {}  # the amount keys it is indexed by
+        self._discounted: dict[int, Decimal] = {}  # the discounted balance it is indexed by
         self.by_customer: dict[int, dict[int, None]] = {}  # open ids, oldest first
         # id -> None dicts: ordered like lists, removed from in constant time
         self.by_amount: dict[tuple[str, Decimal], dict[int, None]] = {}
@@ -46,34 +46,23 @@ class OpenBook:
         for balances in self._sorted.values():
             balances.sort()
 
-    def _keys(self, balance: Decimal, currency: str) -> tuple[Decimal, ...]:
-        if self.percent > ZERO:
-            return (balance, balance - discount(balance, self.percent, currency))
-        return (balance,)
-
     def _index(self, invoice_id: int, balance: Decimal, build: bool = False) -> None:
+        """Index an open invoice by its balance (globally and per customer) and, with an
+        early-payment discount, by its discounted balance (per customer: found for a known
+        payer); `build`: the customer's sorted balances are sorted once, at the end."""
         invoice = self.invoices[invoice_id]
-        cid, currency = invoice.customer_id, invoice.currency
+        cid = invoice.customer_id
         amounts = self._amounts.get(cid)
         if amounts is None:
             amounts = self._amounts[cid] = {}
             self._sorted[cid] = []
-        keys = self._keys(balance, currency)
-        self._keys_of[invoice_id] = keys
-        for rank, key in enumerate(keys):
-            # the discounted balance only per customer: found for a known payer
-            tables = (
-                ((self.by_amount, (currency, key)), (amounts, key))
-                if rank == 0
-                else ((amounts, key),)
-            )
-            for table, k in tables:
-                ids = table.get(k)
-                if ids is None:
-                    table[k] = {invoice_id: None}
-                else:
-                    ids[invoice_id] = None
-        if build:  # sorted once at the end
+        _put(self.by_amount, (invoice.currency, balance), invoice_id)
+        _put(amounts, balance, invoice_id)
+        if self.percent > ZERO:
+            discounted = balance - discount(balance, self.percent, invoice.currency)
+            _put(amounts, discounted, invoice_id)
+            self._discounted[invoice_id] = discounted
+        if build:
             self._sorted[cid].append((balance, invoice_id))
         else:
             insort(self._sorted[cid], (balance, invoice_id))
@@ -81,18 +70,10 @@ class OpenBook:
     def _unindex(self, invoice_id: int, balance: Decimal, still_open: bool) -> None:
         invoice = self.invoices[invoice_id]
         amounts = self._amounts[invoice.customer_id]
-        for rank, key in enumerate(self._keys_of.pop(invoice_id)):
-            tables = (
-                ((self.by_amount, (invoice.currency, key)), (amounts, key))
-                if rank == 0
-                else ((amounts, key),)
-            )
-            for table, k in tables:
-                ids = table.get(k)
-                if ids and invoice_id in ids:
-                    del ids[invoice_id]
-                    if not ids:
-                        del table[k]
+        _drop(self.by_amount, (invoice.currency, balance), invoice_id)
+        _drop(amounts, balance, invoice_id)
+        if invoice_id in self._discounted:
+            _drop(amounts, self._discounted.pop(invoice_id), invoice_id)
         if still_open:  # a paid invoice may stay in the sorted balances: lookups skip it
             ordered = self._sorted[invoice.customer_id]
             del ordered[bisect_left(ordered, (balance, invoice_id))]
@@ -171,3 +152,19 @@ class OpenBook:
     def age(self, invoice_id: int) -> tuple[date, int]:
         invoice = self.invoices[invoice_id]
         return invoice.issue_date, invoice_id
+
+
+def _put(table: dict, key, invoice_id: int) -> None:
+    ids = table.get(key)
+    if ids is None:
+        table[key] = {invoice_id: None}
+    else:
+        ids[invoice_id] = None
+
+
+def _drop(table: dict, key, invoice_id: int) -> None:
+    ids = table.get(key)
+    if ids and invoice_id in ids:
+        del ids[invoice_id]
+        if not ids:
+            del table[key]

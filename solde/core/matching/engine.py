@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from solde.core.matching import scoring
 from solde.core.matching.amounts import (
@@ -46,6 +47,7 @@ from solde.core.matching.references import FUZZY, Hit, fold
 from solde.core.money import ZERO
 
 NO_KNOWLEDGE, DEFAULT_SETTINGS = Knowledge(), Settings()  # frozen: safe to share
+FIELD_BREAK = " ||| "  # between the texts of one line: too wide to join two atoms
 # What banks write when the payer gave no reference: it names nothing.
 NO_REFERENCE = frozenset({"NOTPROVIDED", "NONREF", "NOREF", "NONE", "N/A"})
 LOOSE = frozenset({"amount_partial", "amount_excess"})  # fits that leave money unexplained
@@ -81,14 +83,14 @@ class Matcher:
         self._book = OpenBook(invoices, settings.discount_percent)
         self._identity = IdentityIndex(list(payers), knowledge.not_customers)
 
-    def balance(self, invoice_id: int) -> object:
+    def balance(self, invoice_id: int) -> Decimal:
         """What the engine believes is left to pay on an invoice (0 once paid)."""
         return self._book.balance.get(invoice_id, ZERO)
 
     def apply(self, proposal: Proposal) -> None:
         """The caller applied this proposal: lower the balances, so that the next lines of
         the run cannot pay the same invoices again."""
-        cuts: dict[int, object] = {}
+        cuts: dict[int, Decimal] = {}
         for invoice_id, amount in proposal.allocations + proposal.write_off:
             cuts[invoice_id] = cuts.get(invoice_id, ZERO) + amount
         for invoice_id, cut in cuts.items():
@@ -121,7 +123,7 @@ class Matcher:
         words = words_of(fields)
         identity = self._identity.evidence(credit, iban, words)
         hits = self._hits(fields, self._identity.codes_in(words), credit)
-        named: dict[int, list[tuple[int, object]]] = {}
+        named: dict[int, list[tuple[int, Decimal]]] = {}
         for invoice_id in sorted(hits, key=self._book.age):
             cid = self._book.invoices[invoice_id].customer_id
             named.setdefault(cid, []).append((invoice_id, self._book.balance[invoice_id]))
@@ -188,17 +190,15 @@ class Matcher:
     # -- candidates --------------------------------------------------------------------
 
     def _hits(self, fields: list[str], codes: list[str], credit: Credit) -> dict[int, Hit]:
-        hits: dict[int, Hit] = {}
-        for text in fields:
-            for code in codes:  # a customer code is not an invoice number
-                text = re.sub(rf"\b{code}\b", " ", text)
-            for invoice_id, hit in self._book.refs.find(text).items():
-                known = hits.get(invoice_id)
-                if (known is None or known.level < hit.level) and self._book.eligible(
-                    invoice_id, credit.currency, credit.date
-                ):
-                    hits[invoice_id] = hit
-        return hits
+        """The eligible open invoices the texts name; the texts are read as one, apart
+        enough that no number spans two of them."""
+        text = FIELD_BREAK.join(fields)
+        for code in codes:  # a customer code is not an invoice number
+            text = re.sub(rf"\b{code}\b", " ", text)
+        book, currency, day = self._book, credit.currency, credit.date
+        return {
+            i: hit for i, hit in book.refs.find(text).items() if book.eligible(i, currency, day)
+        }
 
     def _by_amount(self, credit: Credit) -> set[int]:
         """The customers with an open invoice of exactly this amount, when few have one."""
@@ -233,8 +233,8 @@ class Matcher:
                 # the weaker names do not make the amount fit: maybe they are noise
                 fits.append((cover(amount, strong, tolerance, percent, currency), "named"))
         same = book.with_amount(cid, amount, currency, day, MAX_SAME)
-        if len(named) == 1:
-            same = [i for i in same if i != named[0][0]]  # the named plan already
+        if len(named) == 1:  # that one is the named plan already
+            same = [i for i in same if i != named[0][0]]
         for i in same:
             fits.append(
                 (cover(amount, [(i, book.balance[i])], tolerance, percent, currency), "single")

@@ -23,7 +23,10 @@ from solde.core.matching.lookalikes import may_hold_lookalikes, protected_spans
 EXACT, FUZZY, SEQ = 3, 2, 1
 MAX_WINDOW = 5  # atoms in one number: "FA-2026-11-0042" has four
 MAX_HITS = 8  # a key that hits more invoices than this tells nothing
-_SHORT_GAP = frozenset(" -/._°#:")
+_SHORT_GAP = " -/._°#:"
+# The separators that join two atoms of one number: none, or one or two of _SHORT_GAP.
+_JOINING = frozenset([""] + list(_SHORT_GAP) + [a + b for a in _SHORT_GAP for b in _SHORT_GAP])
+_ANY_DIGIT = re.compile(r"\d")
 _ATOM = re.compile(r"[A-Z]+|\d+")
 _GAPPED = re.compile(r"([^A-Z0-9]*)([A-Z]+|\d+)")
 _RF = re.compile(r"\bRF\d{2}(?=[A-Z0-9]{3,})")
@@ -146,7 +149,7 @@ class ReferenceIndex:
     def find(self, text: str) -> dict[int, Hit]:
         """Every open invoice the (folded) text names, with the strongest way it names it."""
         hits: dict[int, Hit] = {}
-        if not text or not any(c.isdigit() for c in text):
+        if not text or not _ANY_DIGIT.search(text):
             return hits
         _Scan(self, text, hits).run()
         return hits
@@ -167,10 +170,9 @@ class _Scan:
             guarded = _guarded(pairs, spans)
         atoms = [atom for _, atom in pairs]
         # atom i follows atom i-1 across a short separator
-        joined = [
-            k > 0 and (not gap or (len(gap) <= 2 and all(c in _SHORT_GAP for c in gap)))
-            for k, (gap, _) in enumerate(pairs)
-        ]
+        joined = [gap in _JOINING for gap, _ in pairs]
+        if joined:
+            joined[0] = False
         self.atoms, self.joined, self.guarded = atoms, joined, guarded
         self.digit = [a.isdigit() for a in atoms]
         self.used = [False] * len(atoms)
