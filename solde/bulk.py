@@ -38,45 +38,49 @@ def _max_params() -> int:
     return 65535  # PostgreSQL's protocol limit on a statement's parameters
 
 
-def _filler(field: models.Field, now, convert):
-    """A function giving a left-out field's value, ready for the database: its default
-    (converted once when it is a constant), now for auto_now fields."""
-    if callable(field.default) and field.default is not models.NOT_PROVIDED:
-        make = field.default
-        return (lambda: convert(make())) if convert else make
-    auto = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
-    constant = now if auto else field.get_default()
-    ready = convert(constant) if convert else constant
-    return lambda: ready
+def _row_maker(fields: list[models.Field], given: set[str]):
+    """A function turning a row dict into the statement's parameters. The rows of one call
+    give the same fields: those go in as given (converted where needed); the others take
+    their default, converted once when it is a constant (auto_now fields: now)."""
+    now = timezone.now()
+    template, taken, made = [], [], []
+    for position, field in enumerate(fields):
+        convert = _converter(field)
+        if field.attname in given:
+            template.append(None)
+            taken.append((position, field.attname, convert))
+        elif callable(field.default) and field.default is not models.NOT_PROVIDED:
+            template.append(None)
+            made.append((position, field.default, convert))
+        else:
+            auto = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+            value = now if auto else field.get_default()
+            template.append(convert(value) if convert else value)
+
+    def values(row: dict) -> list:
+        out = template.copy()
+        for position, name, convert in taken:
+            out[position] = convert(row[name]) if convert else row[name]
+        for position, make, convert in made:
+            out[position] = convert(make()) if convert else make()
+        return out
+
+    return values
 
 
 def insert_rows(model: type[models.Model], rows: Sequence[dict], *, returning: bool = False):
-    """Insert rows given as {field attname: value}; a field left out takes its default
-    (auto_now fields: now). Returns the new primary keys, in order, if asked."""
+    """Insert rows given as {field attname: value}, every row naming the same fields; a
+    field left out takes its default (auto_now fields: now). Returns the new primary keys,
+    in order, if asked."""
     if not rows:
         return []
     meta = model._meta
     fields = [f for f in meta.concrete_fields if not isinstance(f, models.AutoField)]
-    now = timezone.now()
-    converters = [_converter(f) for f in fields]
-    plan = [
-        (f.attname, _filler(f, now, convert), convert)
-        for f, convert in zip(fields, converters, strict=True)
-    ]
+    values = _row_maker(fields, set(rows[0]))
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
     table = quote(meta.db_table)
-
-    def values(row: dict) -> list:
-        out = []
-        for name, fill, convert in plan:
-            if name in row:
-                value = row[name]
-                out.append(convert(value) if convert else value)
-            else:
-                out.append(fill())
-        return out
 
     with connection.cursor() as cursor:
         if not returning:

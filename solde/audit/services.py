@@ -11,12 +11,12 @@ from solde.audit.models import AuditEvent
 from solde.core import clock
 
 
-def json_safe(value: Any) -> Any:
+def _plain(value: Any) -> Any:
     """JSON-safe values: Decimals and dates as strings, so nothing is rounded."""
     if isinstance(value, dict):
-        return {key: json_safe(item) for key, item in value.items()}
+        return {key: _plain(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return [json_safe(item) for item in value]
+        return [_plain(item) for item in value]
     if isinstance(value, Decimal | date | datetime | UUID):
         return str(value)
     return value
@@ -49,6 +49,6 @@ def audit_record(
         action=action,
         object_type=type(obj).__name__.lower(),
         object_id=obj.public_id,
-        before=json_safe(before),
-        after=json_safe(after),
+        before=_plain(before),
+        after=_plain(after),
     )

@@ -109,9 +109,8 @@ def read_files(
     paths: Sequence[Path | str], *, format: str = "auto", csv_mapping=None
 ) -> Iterator[ReadFile]:
     """Read several files, in order. With more than one file and more than one core, the
-    files are read in other processes while the caller works on the ones already read
-    (a year of statements reads in half the time on two cores); a broken file raises its
-    error when its turn comes, after the files before it."""
+    files are read in other processes while the caller works on the ones already read;
+    a broken file raises its error when its turn comes, after the files before it."""
     cores = os.cpu_count() or 1
     if len(paths) < 2 or cores < 2:
         for path in paths:

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from solde.audit.models import AuditEvent
-from solde.audit.services import actor_parts, json_safe
+from solde.audit.services import actor_parts
 from solde.bulk import insert_rows, update_rows
 from solde.companies.models import Company
 from solde.core import clock
@@ -243,18 +243,16 @@ def _audit(company, actor, entries, payments) -> None:
                 "object_type": "payment",
                 "object_id": payments[e.key][1],
                 "before": None,
-                "after": json_safe(
-                    {
-                        "amount": e.amount,
-                        "currency": e.currency,
-                        "date": e.date,
-                        "customer_id": e.customer_id,
-                        "reference": e.reference,
-                        "how": e.how,
-                        "allocations": [[i, a] for i, a in e.allocations],
-                        "write_offs": [[i, a] for i, a in e.write_offs],
-                    }
-                ),
+                "after": {
+                    "amount": str(e.amount),
+                    "currency": e.currency,
+                    "date": e.date.isoformat(),
+                    "customer_id": e.customer_id,
+                    "reference": e.reference,
+                    "how": e.how,
+                    "allocations": [[i, str(a)] for i, a in e.allocations],
+                    "write_offs": [[i, str(a)] for i, a in e.write_offs],
+                },
             }
             for e in entries
         ],
