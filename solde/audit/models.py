@@ -9,8 +9,9 @@ from solde.companies.models import Company
 
 
 class AuditEvent(models.Model):
-    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(db_index=True)
+    # Both indexed by (company, at): every read of the trail is one company's.
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+", db_index=False)
+    at = models.DateTimeField()
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from solde.companies.models import CompanyOwned
+from solde.companies.models import CompanyOwned, company_key_covered
 from solde.customers.models import Customer
 from solde.payments.models import Payment
 
@@ -77,7 +77,11 @@ class BankLine(CompanyOwned):
     # What still waits for the matcher or a person.
     OPEN_STATUSES = (UNMATCHED, SUGGESTED)
 
-    account = models.ForeignKey(BankAccount, on_delete=models.PROTECT, related_name="lines")
+    company = company_key_covered()  # by the (company, status, booking_date) index
+    # Indexed by the (account, dedup_key) unique constraint.
+    account = models.ForeignKey(
+        BankAccount, on_delete=models.PROTECT, related_name="lines", db_index=False
+    )
     statement = models.ForeignKey(BankStatement, on_delete=models.PROTECT, related_name="lines")
     # What the bank said, kept as it came.
     booking_date = models.DateField()

@@ -109,16 +109,16 @@ def read_files(
     paths: Sequence[Path | str], *, format: str = "auto", csv_mapping=None
 ) -> Iterator[ReadFile]:
     """Read several files, in order. With more than one file and more than one core, the
-    files are read in other processes while the caller works on the ones already read;
+    files are read in another process while the caller works on the ones already read;
     a broken file raises its error when its turn comes, after the files before it."""
-    cores = os.cpu_count() or 1
-    if len(paths) < 2 or cores < 2:
+    if len(paths) < 2 or (os.cpu_count() or 1) < 2:
         for path in paths:
             yield read_one(path, format, csv_mapping)
         return
     # spawn, not fork: a child must not inherit the caller's database connections.
     context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=min(cores, len(paths)), mp_context=context)
+    # One reader: the caller's database work is the longer, and keeps a core of its own.
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
     try:
         futures = [pool.submit(read_one, path, format, csv_mapping) for path in paths]
         for future in futures:

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from solde.companies.models import CompanyOwned, CompanyQuerySet
+from solde.companies.models import CompanyOwned, CompanyQuerySet, company_key_covered
 from solde.customers.models import Customer
 from solde.invoicing.models import AMOUNT, Invoice
 
@@ -21,6 +21,7 @@ ZERO = Decimal("0")
 
 
 class Payment(CompanyOwned):
+    company = company_key_covered()  # by the (company, customer, date) index
     METHOD_CHOICES = [
         (m, m) for m in ("transfer", "direct_debit", "card", "cheque", "cash", "other", "unknown")
     ]
@@ -66,8 +67,12 @@ class Allocation(CompanyOwned):
     KIND_CHOICES = [(k, k) for k in (PAYMENT, CREDIT_NOTE, WRITE_OFF)]
     HOW_CHOICES = [(h, h) for h in ("manual", "auto", "confirmed")]
 
+    company = company_key_covered()  # by the (company, customer, date) index
     kind = models.CharField(max_length=12, choices=KIND_CHOICES)
-    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="allocations")
+    # Indexed by (invoice, date).
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.PROTECT, related_name="allocations", db_index=False
+    )
     # Denormalised from the invoice so customer balances aggregate on one table.
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="+")
     payment = models.ForeignKey(
