@@ -20,6 +20,23 @@ def make_company(slug: str | None = None, **fields):
     return company_create(slug=slug, **fields)
 
 
+# A French SAS with every identity a legal invoice names (PDF and e-invoice tests, e2e).
+SELLER_IDENTITY = {
+    "name": "Atelier Lumière SAS",
+    "legal_form": "SAS",
+    "siret": "73282932000074",
+    "vat_number": "FR44732829320",
+    "address": "12 rue de la République",
+    "postal_code": "69002",
+    "city": "Lyon",
+    "iban": "FR7630006000011234567890189",
+}
+
+
+def make_seller(slug: str = "lumiere", **fields):
+    return make_company(slug, **{**SELLER_IDENTITY, **fields})
+
+
 def make_user(company, role: str = "owner", email: str | None = None, password: str | None = None):
     email = email or f"user{next(_seq)}@example.com"
     return user_create(email=email, company=company, role=role, password=password)

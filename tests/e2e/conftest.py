@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import make_company, make_user
+from tests.builders import make_seller, make_user
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made here
 # (fixtures) are plain synchronous calls, so Django's async guard is lifted for them.
@@ -69,15 +69,6 @@ PASSWORD = "correct-horse-battery"
 
 @pytest.fixture
 def seller(transactional_db):
-    company = make_company(
-        "atelier",
-        name="Atelier Lumière SAS",
-        siret="73282932000074",
-        vat_number="FR44732829320",
-        address="12 rue de la République",
-        postal_code="69002",
-        city="Lyon",
-        iban="FR7630006000011234567890189",
-    )
+    company = make_seller("atelier", legal_form="")
     make_user(company, "owner", email="marie@atelier.test", password=PASSWORD)
     return company

@@ -13,7 +13,7 @@ from solde.customers.services import customer_create
 from solde.invoicing.einvoice import invoice_cii
 from solde.invoicing.pdf import invoice_pdf_bytes
 from solde.invoicing.services import credit_note_create, invoice_issue
-from tests.builders import line, make_company, make_invoice
+from tests.builders import line, make_invoice, make_seller
 
 pytestmark = pytest.mark.django_db
 DAY = date(2026, 11, 2)
@@ -21,18 +21,7 @@ DAY = date(2026, 11, 2)
 
 @pytest.fixture
 def seller(db):
-    company = make_company(
-        "lumiere",
-        name="Atelier Lumière SAS",
-        legal_form="SAS",
-        siret="73282932000074",
-        vat_number="FR44732829320",
-        address="12 rue de la République",
-        postal_code="69002",
-        city="Lyon",
-        iban="FR7630006000011234567890189",
-        bic="AGRIFRPP",
-    )
+    company = make_seller(bic="AGRIFRPP")
     return company_update(
         company=company, share_capital="50000", rcs_city="Lyon", vat_on_debits=True
     )

@@ -18,7 +18,7 @@ from solde.customers.services import customer_create
 from solde.invoicing import quotes
 from solde.invoicing.quote_pdf import render_quote_pdf
 from solde.mail.services import outbox_deliver, quote_send
-from tests.builders import line, make_company, make_user
+from tests.builders import line, make_seller, make_user
 
 pytestmark = pytest.mark.django_db
 DAY = date(2026, 11, 2)
@@ -26,16 +26,7 @@ DAY = date(2026, 11, 2)
 
 @pytest.fixture
 def seller(db):
-    company = make_company(
-        "lumiere",
-        name="Atelier Lumière SAS",
-        legal_form="SAS",
-        siret="73282932000074",
-        vat_number="FR44732829320",
-        address="12 rue de la République",
-        postal_code="69002",
-        city="Lyon",
-    )
+    company = make_seller(iban="")
     return company_update(
         company=company,
         share_capital="50000",
