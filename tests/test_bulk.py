@@ -66,3 +66,23 @@ def test_nothing_to_write_is_no_statement(django_assert_num_queries):
     with django_assert_num_queries(0):
         assert insert_rows(Payment, [], returning=True) == []
         update_rows(Payment, ["unallocated"], [])
+
+
+def test_a_bulk_session_puts_the_checkpoint_setting_back():
+    from django.db import connection
+
+    from solde.bulk import bulk_session
+
+    if connection.vendor != "sqlite":
+        with bulk_session():
+            return  # nothing to change elsewhere
+
+    def setting():
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_autocheckpoint")
+            return cursor.fetchone()[0]
+
+    before = setting()
+    with bulk_session():
+        assert setting() == 0
+    assert setting() == before

@@ -15,7 +15,7 @@ from django.db import transaction
 
 from solde.audit.services import actor_parts, audit_record
 from solde.banking.models import BankAccount, BankLine, BankStatement
-from solde.bulk import insert_rows
+from solde.bulk import bulk_session, insert_rows
 from solde.companies.models import Company
 from solde.core import clock, identifiers
 from solde.core.errors import InputError, ValidationError
@@ -325,6 +325,11 @@ def statement_files_import(
     and all or nothing, then match all their new credits in one run. A broken file stops
     the import there: the files before it stay imported, and the error names it. The
     files are read in parallel processes (see formats.bankfiles.read_files)."""
+    with bulk_session():
+        return _files_import(company, paths, format, account, match, actor)
+
+
+def _files_import(company, paths, format, account, match, actor) -> BankImportResult:
     total = BankImportResult(file=f"{len(paths)} files")
     formats = set()
     mapping = _csv_mapping(account)
