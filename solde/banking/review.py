@@ -8,6 +8,7 @@ name as the bank writes it); ignoring a line as "never a customer" teaches that 
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -21,7 +22,8 @@ from solde.core import clock
 from solde.core.errors import Conflict, ValidationError
 from solde.core.matching import lesson_from_match, normalize_iban, normalize_name
 from solde.core.money import ZERO, money
-from solde.customers.models import Customer, CustomerIban
+from solde.customers.models import Customer
+from solde.customers.services import customer_add_iban
 from solde.invoicing.models import Invoice
 from solde.payments.batch import PaymentEntry, payments_record_batch
 from solde.payments.models import Payment
@@ -46,7 +48,8 @@ def learn_payer(line: BankLine, customer: Customer, invoice_numbers=()) -> None:
         credit_of(_line_fields(line)), customer_id=customer.pk, invoice_numbers=invoice_numbers
     )
     if lesson.iban:
-        CustomerIban.objects.get_or_create(customer=customer, iban=lesson.iban)
+        with contextlib.suppress(ValidationError):  # an account id that is no IBAN
+            customer_add_iban(customer=customer, iban=lesson.iban)
     if lesson.alias:
         PayerRule.objects.update_or_create(
             company=line.company,

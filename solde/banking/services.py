@@ -76,12 +76,7 @@ def _account_for(company: Company, statement: Statement, given: BankAccount | No
         raise InputError(
             "names no bank account: say which account it belongs to.", file=file, column="account"
         )
-    account, _ = BankAccount.objects.get_or_create(
-        company=company,
-        number=number,
-        defaults={"iban": _iban_or_blank(number), "currency": statement.currency},
-    )
-    return account
+    return bank_account_ensure(company=company, number=number, currency=statement.currency)
 
 
 def _iban_or_blank(number: str) -> str:
@@ -202,13 +197,17 @@ def _line_row(company, account, statement_row, line, key) -> dict:
     }
 
 
-def bank_account_ensure(*, company: Company, number: str, name: str = "") -> BankAccount:
+def bank_account_ensure(
+    *, company: Company, number: str, name: str = "", currency: str = "EUR"
+) -> BankAccount:
     """The company's account of this number (an IBAN, or the bank's own id), made if new."""
     number = (number or "").replace(" ", "").upper()
     if not number:
         raise ValidationError("Give the account's IBAN or number.", field="account")
     account, _ = BankAccount.objects.get_or_create(
-        company=company, number=number, defaults={"iban": _iban_or_blank(number), "name": name}
+        company=company,
+        number=number,
+        defaults={"iban": _iban_or_blank(number), "name": name, "currency": currency},
     )
     return account
 

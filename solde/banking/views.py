@@ -17,7 +17,7 @@ from solde.banking.services import statement_import
 from solde.core.errors import SoldeError, ValidationError
 from solde.core.roles import Action
 from solde.customers.queries import customer_get, customer_list
-from solde.invoicing.queries import invoice_get, invoice_list
+from solde.invoicing.queries import invoice_get, invoice_open_list
 from solde.web.company import company_page
 from solde.web.pages import page_of
 
@@ -51,11 +51,6 @@ def bank_queue(request):
     return render(request, "banking/queue.html", context)
 
 
-def _open_invoices(company, customer):
-    rows = invoice_list(company=company, customer=customer, status="unpaid")
-    return rows.exclude(kind="credit_note").order_by("due_date", "id")[:200]
-
-
 @company_page()
 def bank_line_detail(request, ref):
     line = bank_line_get(company=request.company, ref=str(ref))
@@ -71,7 +66,9 @@ def bank_line_detail(request, ref):
             (str(c.public_id), c.name)
             for c in customer_list(company=request.company).order_by("name")[:2000]
         ],
-        "open_invoices": _open_invoices(request.company, customer) if customer else [],
+        "open_invoices": invoice_open_list(company=request.company, customer=customer)
+        if customer
+        else [],
         "next": _next_in_queue(request.company, line),
     }
     return render(request, "banking/line.html", context)

@@ -82,13 +82,6 @@ def read_bytes(path: Path | str) -> bytes:
         raise InputError(f"cannot be read ({exc.strerror}).", file=path.name) from exc
 
 
-def read_file(
-    path: Path | str, *, format: str = "auto", csv_mapping=None
-) -> tuple[str, list[Statement]]:
-    data = read_bytes(path)
-    return read_data(data, file=Path(path).name, format=format, csv_mapping=csv_mapping)
-
-
 @dataclass(frozen=True)
 class ReadFile:
     name: str

@@ -86,6 +86,12 @@ def invoice_list(
     return rows
 
 
+def invoice_open_list(*, company: Company, customer) -> QuerySet[Invoice]:
+    """What a customer still owes, oldest due first: the invoices a payment may settle."""
+    rows = invoice_list(company=company, customer=customer, status="unpaid")
+    return rows.exclude(kind="credit_note").order_by("due_date", "id")[:200]
+
+
 def invoice_get(*, company: Company, ref: str) -> Invoice:
     """By UUID or by number; another company's invoice is not found."""
     rows = Invoice.objects.for_company(company).select_related("customer", "company")

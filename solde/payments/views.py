@@ -14,18 +14,13 @@ from solde.core import clock
 from solde.core.errors import SoldeError, ValidationError
 from solde.core.roles import Action
 from solde.customers.queries import customer_get, customer_list
-from solde.invoicing.queries import invoice_get, invoice_list
+from solde.invoicing.queries import invoice_get, invoice_open_list
 from solde.payments import services
 from solde.payments.queries import allocation_get, payment_get, payment_list
 from solde.web.company import company_page
 from solde.web.pages import field_errors, page_of, sorted_by
 
 SORTS = {"date": "date", "amount": "amount", "unallocated": "unallocated"}
-
-
-def _open_invoices(company, customer):
-    rows = invoice_list(company=company, customer=customer, status="unpaid")
-    return rows.exclude(kind="credit_note").order_by("due_date", "id")[:200]
 
 
 @company_page()
@@ -83,7 +78,9 @@ def payment_new(request):
             (str(c.public_id), c.name)
             for c in customer_list(company=request.company).order_by("name")[:2000]
         ],
-        "open_invoices": _open_invoices(request.company, customer) if customer else [],
+        "open_invoices": invoice_open_list(company=request.company, customer=customer)
+        if customer
+        else [],
         "chosen": set(data.getlist("invoices")) if hasattr(data, "getlist") else set(),
     }
     return render(request, "payments/new.html", context, status=422 if errors else 200)
@@ -95,7 +92,7 @@ def payment_open_invoices(request):
     customer = None
     if request.GET.get("customer"):
         customer = customer_get(company=request.company, ref=request.GET["customer"])
-    rows = _open_invoices(request.company, customer) if customer else []
+    rows = invoice_open_list(company=request.company, customer=customer) if customer else []
     return render(request, "payments/_open_invoices.html", {"open_invoices": rows, "chosen": set()})
 
 
@@ -106,7 +103,7 @@ def payment_detail(request, ref):
     context = {
         "payment": payment,
         "allocations": allocations,
-        "open_invoices": _open_invoices(request.company, payment.customer)
+        "open_invoices": invoice_open_list(company=request.company, customer=payment.customer)
         if payment.customer and payment.unallocated > 0 and not payment.cancelled_on
         else [],
         "confirm": request.GET.get("confirm", ""),

@@ -41,9 +41,9 @@ def _existing(names):
 @needs_samples
 @pytest.mark.parametrize("name", _existing(SAMPLES))
 def test_each_format_is_recognised_and_read(name):
-    fmt, statements = bankfiles.read_file(CONFORMANCE / name)
-    assert fmt == SAMPLES[name]
-    assert statements and all(s.account for s in statements)
+    read = bankfiles.read_one(CONFORMANCE / name)
+    assert read.format == SAMPLES[name]
+    assert read.statements and all(s.account for s in read.statements)
 
 
 def test_a_french_bank_csv_is_recognised(tmp_path):
@@ -53,8 +53,9 @@ def test_a_french_bank_csv_is_recognised(tmp_path):
         "19/11/2026;PRLV EDF;84,12;\n",
         encoding="cp1252",
     )
-    fmt, (statement,) = bankfiles.read_file(path)
-    assert fmt == "csv"
+    read = bankfiles.read_one(path)
+    (statement,) = read.statements
+    assert read.format == "csv"
     assert [line.amount for line in statement.lines] == [Decimal("1200.00"), Decimal("-84.12")]
 
 
@@ -63,7 +64,7 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read(tmp_path):
     with path.open("wb") as handle:  # sparse: 200 MB on paper, nothing on disk
         handle.truncate(200 * 1024 * 1024)
     with pytest.raises(InputError, match=r"huge\.xml: is 200 MB; statements over 50 MB"):
-        bankfiles.read_file(path)
+        bankfiles.read_one(path)
     with pytest.raises(InputError, match="over 50 MB"):
         bankfiles.read_data(b" " * (MAX_FILE_BYTES + 1), file="big.csv")
 
@@ -85,7 +86,7 @@ def test_an_unknown_format_name_is_refused():
 
 def test_a_missing_file_is_refused_cleanly(tmp_path):
     with pytest.raises(InputError, match="nope.sta: cannot be read"):
-        bankfiles.read_file(tmp_path / "nope.sta")
+        bankfiles.read_one(tmp_path / "nope.sta")
 
 
 @st.composite
