@@ -13,6 +13,9 @@ from django.db.models import Q
 from solde.companies.models import CompanyOwned
 
 KIND_CHOICES = [(k, k) for k in ("invoice", "credit_note", "quote", "statement")]
+# Written by their own apps with their own wording: reminders (relances), renewal notices
+# of recurring invoices.
+REMINDER, RENEWAL = "reminder", "renewal"
 # Messages to the company's own people (bank feed warnings…): written, not templated.
 NOTICE = "notice"
 LANGUAGE_CHOICES = [("fr", "fr"), ("en", "en")]
@@ -46,7 +49,10 @@ class OutboundEmail(CompanyOwned):
     QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
     STATUS_CHOICES = [(s, s) for s in (QUEUED, SENDING, SENT, FAILED)]
 
-    kind = models.CharField(max_length=12, choices=[*KIND_CHOICES, (NOTICE, NOTICE)])
+    kind = models.CharField(
+        max_length=12,
+        choices=[*KIND_CHOICES, (NOTICE, NOTICE), (REMINDER, REMINDER), (RENEWAL, RENEWAL)],
+    )
     # What was sent; kept (emptied) if the object is ever deleted, as the record of a send.
     customer = models.ForeignKey(
         "customers.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

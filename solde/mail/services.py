@@ -76,6 +76,42 @@ def _queue(
         invoice=invoice,
         quote=quote,
     )
+    _attach(email, attachments)
+    return email
+
+
+def customer_message_send(
+    *,
+    company: Company,
+    customer: Customer,
+    kind: str,
+    language: str,
+    to: list[str],
+    subject: str,
+    body: str,
+    attachments: list[tuple[str, bytes, str]] = (),
+    invoice: Invoice | None = None,
+) -> OutboundEmail:
+    """Queue a message to a customer whose wording its own app wrote (a reminder, a
+    renewal notice), with its attachments (name, bytes, MIME type). Call it inside the
+    transaction of the change it belongs to: it is delivered only if that commits."""
+    if not to:
+        raise ValidationError(_("The customer has no email address."), field="to")
+    email = _write(
+        company=company,
+        kind=kind,
+        language=language,
+        to=list(to),
+        subject=subject,
+        body=body,
+        customer=customer,
+        invoice=invoice,
+    )
+    _attach(email, attachments)
+    return email
+
+
+def _attach(email: OutboundEmail, attachments) -> None:
     OutboundAttachment.objects.bulk_create(
         OutboundAttachment(
             email=email,
@@ -86,7 +122,6 @@ def _queue(
         )
         for name, content, mime in attachments
     )
-    return email
 
 
 def _write(*, company, kind, language, to, subject, body, **links) -> OutboundEmail:
