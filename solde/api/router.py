@@ -7,6 +7,14 @@ from solde.customers.api import CustomerViewSet
 from solde.invoicing.api import CreditNoteViewSet, InvoiceViewSet
 from solde.invoicing.api_quotes import QuoteViewSet
 from solde.payments.api import AllocationViewSet, BalanceViewSet, PaymentViewSet
+from solde.recurring.api import RecurringInvoiceViewSet
+from solde.reminders.api import (
+    CustomerRemindersViewSet,
+    ReminderPlanViewSet,
+    ReminderStepViewSet,
+    ReminderViewSet,
+)
+from solde.reminders.api_holds import DisputeViewSet, PaymentPlanViewSet, PromiseViewSet
 
 router = DefaultRouter()
 router.register("customers", CustomerViewSet, basename="customer")
@@ -19,3 +27,15 @@ router.register("balances", BalanceViewSet, basename="balance")
 router.register("bank-accounts", BankAccountViewSet, basename="bank-account")
 router.register("bank-statements", BankStatementViewSet, basename="bank-statement")
 router.register("bank-lines", BankLineViewSet, basename="bank-line")
+router.register("recurring-invoices", RecurringInvoiceViewSet, basename="recurring-invoice")
+router.register("reminder-plans", ReminderPlanViewSet, basename="reminder-plan")
+router.register("reminder-steps", ReminderStepViewSet, basename="reminder-step")
+router.register("reminders", ReminderViewSet, basename="reminder")
+router.register("promises", PromiseViewSet, basename="promise")
+router.register("payment-plans", PaymentPlanViewSet, basename="payment-plan")
+router.register("disputes", DisputeViewSet, basename="dispute")
+# /customers/{id}/reminders/: one customer's settings, the customer addressed by its UUID
+# like /customers/{id}/ (a prefix with the id, so CustomerViewSet stays the API root's entry).
+router.register(
+    r"customers/(?P<id>[^/.]+)", CustomerRemindersViewSet, basename="customer-reminders"
+)

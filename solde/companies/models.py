@@ -46,6 +46,14 @@ class Company(models.Model):
     )
     # Bank matching: a proposal scoring at least this (0–100) is applied without a person.
     match_threshold = models.PositiveSmallIntegerField(default=90)
+    # Reminders (relances): the daily run at this local hour, once enabled; no two
+    # messages to one customer within the gap; none on weekends and French public
+    # holidays (of this department's calendar, e.g. "57" for Moselle) unless told.
+    reminders_enabled = models.BooleanField(default=False)
+    reminder_hour = models.PositiveSmallIntegerField(default=9)
+    reminder_min_gap_days = models.PositiveSmallIntegerField(default=5)
+    reminders_on_working_days = models.BooleanField(default=True)
+    holiday_region = models.CharField(max_length=3, blank=True)
     # Shown on invoice PDFs; checked by services.company_update (PNG, JPEG or SVG, 1 MB).
     logo = models.FileField(upload_to="logos/", blank=True)
     brand_colour = models.CharField(max_length=7, blank=True)  # "#RRGGBB"; blank: default

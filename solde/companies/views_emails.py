@@ -19,8 +19,9 @@ from solde.core.roles import Action
 from solde.customers.models import Customer
 from solde.invoicing.models import Invoice, Quote
 from solde.mail import compose, services, texts
-from solde.mail.models import KIND_CHOICES, EmailTemplate
+from solde.mail.models import EmailTemplate
 from solde.mail.queries import email_template_get
+from solde.recurring.queries import renewal_sample
 from solde.web.company import company_page
 from solde.web.pages import field_errors, statement_period
 
@@ -29,8 +30,9 @@ KIND_LABELS = {
     "credit_note": gettext_lazy("Credit note"),
     "quote": gettext_lazy("Quote"),
     "statement": gettext_lazy("Statement of account"),
+    "renewal": gettext_lazy("Subscription renewal notice"),
 }
-KINDS = [kind for kind, _label in KIND_CHOICES]
+KINDS = list(texts.KINDS)
 
 
 @dataclass
@@ -48,7 +50,8 @@ def _latest_issued(company, **filters) -> Invoice | None:
 
 def _sample(company, kind: str, language: str) -> Sample | None:
     """The company's latest document of the kind (for a statement: the customer of its
-    latest invoice, else its first customer), or None when it has none yet."""
+    latest invoice, else its first customer; for a renewal notice: the subscription
+    that renews next), or None when it has none yet."""
     if kind in ("invoice", "credit_note"):
         credit = kind == "credit_note"
         if credit:
@@ -72,6 +75,14 @@ def _sample(company, kind: str, language: str) -> Sample | None:
         return Sample(
             _("quote %(number)s") % {"number": quote.number},
             compose.quote_values(quote, language),
+        )
+    if kind == "renewal":
+        template = renewal_sample(company=company)
+        if template is None:
+            return None
+        return Sample(
+            _("the subscription %(name)s") % {"name": template.name},
+            compose.renewal_values(template, template.next_date, language),
         )
     invoice = _latest_issued(company)
     customer = invoice.customer if invoice else None

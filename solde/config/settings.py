@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "solde.payments",
     "solde.banking",
     "solde.mail",
+    "solde.recurring",
+    "solde.reminders",
     "solde.api",
     "solde.web",
 ]

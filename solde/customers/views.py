@@ -17,6 +17,7 @@ from solde.customers import services
 from solde.customers.queries import customer_get, customer_list
 from solde.invoicing.queries import invoice_list
 from solde.payments.queries import customer_balances, payment_list
+from solde.reminders.panels import customer_panel
 from solde.web.company import company_page
 from solde.web.pages import field_errors, page_of, sorted_by, statement_period
 
@@ -138,6 +139,7 @@ def customer_detail(request, ref):
         "today": today,
         "statement_start": date(today.year, 1, 1),
         "errors": {},
+        "reminders": customer_panel(request.company, customer),
     }
     return render(request, "customers/detail.html", context)
 

@@ -16,6 +16,7 @@ from solde.invoicing import services
 from solde.invoicing.queries import display_status, invoice_get, invoice_list
 from solde.payments import services as payments
 from solde.payments.queries import allocation_list
+from solde.reminders.panels import invoice_panel
 from solde.web.company import company_page
 from solde.web.pages import day_param, page_of, sorted_by
 
@@ -72,6 +73,7 @@ def invoice_detail(request, ref):
         "credit_notes": invoice.credit_notes.all(),
         "confirm": request.GET.get("confirm", ""),
         "today": today,
+        "reminders": invoice_panel(request.company, invoice),
     }
     return render(request, "invoicing/detail.html", context)
 

@@ -96,6 +96,7 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "credit_note": (*_DOCUMENT, "due_date", "balance"),
     "quote": (*_DOCUMENT, "valid_until"),
     "statement": ("company", "customer", "period", "balance", "currency"),
+    "renewal": ("company", "customer", "name", "date", "total", "total_excl_tax", "currency"),
 }
 
 
@@ -136,4 +137,18 @@ def statement_values(customer: Customer, period_label: str, language: str) -> di
         "period": period_label,
         "balance": ", ".join(amounts) or money(ZERO, company.currency, language),
         "currency": company.currency,
+    }
+
+
+def renewal_values(template, renews_on: date, language: str) -> dict[str, str]:
+    """A recurring invoice (solde.recurring.models.RecurringInvoice) that renews on
+    `renews_on`, for its current total."""
+    return {
+        "company": template.company.name,
+        "customer": template.customer.name,
+        "name": template.name,
+        "date": day(renews_on, language),
+        "total": money(template.total, template.currency, language),
+        "total_excl_tax": money(template.total_excl_tax, template.currency, language),
+        "currency": template.currency,
     }

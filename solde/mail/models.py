@@ -106,6 +106,10 @@ class OutboundAttachment(models.Model):
     mime_type = models.CharField(max_length=100)
     content = models.BinaryField()
     sha256 = models.CharField(max_length=64)
+    # A document drawn at delivery rather than at queue time (a reminder letter, an
+    # invoice PDF already frozen): "<kind>:<id>" for mail.attachments. Once drawn, its
+    # bytes and SHA-256 are stored here like any other, as the record of what was sent.
+    source = models.CharField(max_length=100, blank=True)
 
     class Meta:
         ordering = ["id"]

@@ -8,9 +8,9 @@ from solde.companies.models import Company
 from solde.companies.queries import by_ref
 from solde.core.errors import ValidationError
 from solde.mail import texts
-from solde.mail.models import KIND_CHOICES, EmailTemplate, OutboundEmail
+from solde.mail.models import EmailTemplate, OutboundEmail
 
-KINDS = {kind for kind, _ in KIND_CHOICES}
+KINDS = set(texts.KINDS)
 
 
 def email_list(

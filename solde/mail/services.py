@@ -16,6 +16,7 @@ import hashlib
 import logging
 import uuid
 from collections import Counter
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
@@ -25,6 +26,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from solde.audit.services import audit_record
+from solde.bulk import insert_rows
 from solde.companies.models import Company
 from solde.core import clock
 from solde.core.errors import Conflict, ValidationError
@@ -33,7 +35,8 @@ from solde.invoicing.models import Invoice, Quote
 from solde.invoicing.pdf import invoice_pdf_bytes
 from solde.invoicing.quote_pdf import render_quote_pdf
 from solde.mail import compose, delivery, texts
-from solde.mail.models import NOTICE, EmailTemplate, OutboundAttachment, OutboundEmail
+from solde.mail.attachments import draw_pending
+from solde.mail.models import NOTICE, REMINDER, EmailTemplate, OutboundAttachment, OutboundEmail
 from solde.mail.queries import email_template_get
 
 log = logging.getLogger(__name__)
@@ -109,6 +112,66 @@ def customer_message_send(
     )
     _attach(email, attachments)
     return email
+
+
+@dataclass(frozen=True)
+class Draft:
+    """One message of a batch (customer_messages_queue); attachments are drawn at
+    delivery from their sources (mail.attachments): (filename, MIME type, source)."""
+
+    customer_id: int
+    language: str
+    to: list[str]
+    subject: str
+    body: str
+    sources: tuple[tuple[str, str, str], ...] = ()
+    invoice_id: int | None = None
+
+
+def customer_messages_queue(*, company: Company, drafts: list[Draft]) -> list[int]:
+    """Queue many messages at once (a reminder run): plain INSERTs for the rows and one
+    delivery job for all of them on commit. Same guarantees as customer_message_send;
+    returns the new emails' ids in the drafts' order."""
+    from_email, reply_to = compose.sender(company)
+    now = clock.now()
+    rows = []
+    for draft in drafts:
+        public_id = uuid.uuid4()
+        rows.append(
+            {
+                "company_id": company.pk,
+                "public_id": public_id,
+                "kind": REMINDER,
+                "customer_id": draft.customer_id,
+                "invoice_id": draft.invoice_id,
+                "language": draft.language,
+                "from_email": from_email,
+                "reply_to": reply_to,
+                "to": list(draft.to),
+                "subject": texts.one_line(draft.subject)[:1000],
+                "body": draft.body,
+                "message_id": compose.message_id(public_id, from_email),
+                "next_attempt_at": now,
+            }
+        )
+    ids = insert_rows(OutboundEmail, rows, returning=True)
+    insert_rows(
+        OutboundAttachment,
+        [
+            {"email_id": pk, "filename": name, "mime_type": mime, "content": b"", "source": src}
+            for pk, draft in zip(ids, drafts, strict=True)
+            for name, mime, src in draft.sources
+        ],
+    )
+    if ids:
+        transaction.on_commit(lambda: _schedule_many(ids), robust=True)
+    return ids
+
+
+def _schedule_many(email_ids: list[int]) -> None:
+    from solde.mail.tasks import deliver_emails
+
+    deliver_emails(email_ids)
 
 
 def _attach(email: OutboundEmail, attachments) -> None:
@@ -358,6 +421,7 @@ def outbox_deliver(*, email_id: int) -> OutboundEmail:
     if claimed != 1:
         return email
     try:
+        draw_pending(email)
         eml_path = delivery.deliver(email)
     except Exception as exc:  # any failure: the row must not wait in 'sending'
         return _record_failure(email, exc)

@@ -14,6 +14,13 @@ def deliver_email(email_id: int) -> str:
     return outbox_deliver(email_id=email_id).status
 
 
+@db_task()
+def deliver_emails(email_ids: list[int]) -> int:
+    """One job for a batch queued at once (a reminder run); each row is claimed, so a
+    row the sweep or another job took meanwhile is left alone. Returns how many it sent."""
+    return sum(outbox_deliver(email_id=pk).status == "sent" for pk in email_ids)
+
+
 @db_periodic_task(crontab(minute="*/5"))
 @lock_task("mail-outbox-sweep")  # two workers never sweep at once
 def sweep_outbox() -> dict[str, int]:

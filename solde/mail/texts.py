@@ -59,7 +59,19 @@ DEFAULTS: dict[tuple[str, str], tuple[str, str]] = {
         "Hello,\n\nPlease find attached your statement of account ({period}).\n"
         "Balance to date: {balance}.\n\n" + _SIGNATURE["en"],
     ),
+    # Sent notice_days before a recurring invoice renews (solde.recurring).
+    ("renewal", "fr"): (
+        "Renouvellement de votre abonnement {name} — {company}",
+        "Bonjour,\n\nVotre abonnement {name} sera renouvelé le {date}, "
+        "pour un montant de {total}.\n\n" + _SIGNATURE["fr"],
+    ),
+    ("renewal", "en"): (
+        "Renewal of your subscription {name} — {company}",
+        "Hello,\n\nYour subscription {name} renews on {date} for {total}.\n\n" + _SIGNATURE["en"],
+    ),
 }
+# The kinds of email a company may word (the settings page lists these, in this order).
+KINDS = tuple(dict.fromkeys(kind for kind, _language in DEFAULTS))
 
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{(\w+)\}")
 

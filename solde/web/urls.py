@@ -9,6 +9,8 @@ company_pages = [
     path("", include("solde.invoicing.urls")),
     path("payments/", include("solde.payments.urls")),
     path("bank/", include("solde.banking.urls")),
+    path("recurring/", include("solde.recurring.urls")),
+    path("reminders/", include("solde.reminders.urls")),
     path("", include("solde.mail.urls")),
     path("settings/", include("solde.companies.urls")),
 ]

@@ -22,7 +22,7 @@ from tests.builders import line, make_customer, make_invoice, make_user
 
 pytestmark = pytest.mark.django_db
 
-KINDS = ["invoice", "credit_note", "quote", "statement"]
+KINDS = ["invoice", "credit_note", "quote", "statement", "renewal"]
 NEW_SUBJECT = "Votre facture {number} de {company} ({total})"
 NEW_BODY = "Bonjour {customer},\nvoici la facture {number}, à régler avant le {due_date}.\n"
 
