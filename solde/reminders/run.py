@@ -15,9 +15,10 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from solde.audit.services import audit_record
+from solde.bulk import bulk_session
 from solde.companies.models import Company
 from solde.core import clock
 from solde.core.dunning import Message, Rules, plan_run
@@ -89,8 +90,9 @@ def reminders_run(
         return report
     # Planned chunk by chunk, each inside its sending transaction.
     customers = sorted(set(open_invoices(company).values_list("customer_id", flat=True)))
-    for start in range(0, len(customers), CHUNK):
-        _send_chunk(company, plans, customers[start : start + CHUNK], today, report)
+    with bulk_session():
+        for start in range(0, len(customers), CHUNK):
+            _send_chunk(company, plans, customers[start : start + CHUNK], today, report)
     if report.messages:
         audit_record(
             company=company,
@@ -132,6 +134,9 @@ def _send_chunk(company, plans, customer_ids, today, report: RunReport) -> None:
 
 def _lock(company: Company, customer_ids) -> None:
     """Lock the chunk's open invoices, in key order (no deadlock with payments, which
-    lock invoices in the same order)."""
+    lock invoices in the same order). SQLite has no row locks: its sending transactions
+    take the database's write lock when they begin (settings: IMMEDIATE)."""
+    if not connection.features.has_select_for_update:
+        return
     ids = open_invoices(company, customer_ids).order_by("pk").values_list("pk", flat=True)
     list(Invoice.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))

@@ -61,7 +61,7 @@ def test_marking_a_task_done(login, seller, sent):
     page = login("owner").get(url("reminder_home", seller)).content.decode()
     assert "Roux SARL" not in page.split('id="waiting"')[1].split('id="sent"')[0]
     again = login("owner").post(url("reminder_done", seller, task.public_id), follow=True)
-    assert "not waiting for a person" in again.content.decode()
+    assert "attend aucune action manuelle" in again.content.decode()
 
 
 def test_one_reminder_shows_its_text_invoices_fees_and_delivery(login, seller, sent):

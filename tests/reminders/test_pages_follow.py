@@ -71,7 +71,7 @@ def test_excluding_a_customer_and_choosing_its_plan(login, seller, sent):
     other = builders.make_company("ailleurs")
     foreign = ReminderPlan.objects.create(company=other, name="Autre")
     refused = browser.post(action, {"plan": str(foreign.public_id)}, follow=True)
-    assert "No such plan" in refused.content.decode()
+    assert "plan n’existe pas" in refused.content.decode()
     row.refresh_from_db()
     assert row.plan == big
 
@@ -104,7 +104,7 @@ def test_a_promise_in_the_past_is_refused_with_its_reason(login, seller, sent):
         {"invoices": [str(invoice.public_id)], "promised_date": "2026-11-01"},
         follow=True,
     )
-    assert "today or a later day" in response.content.decode()
+    assert "date ultérieure" in response.content.decode()
     assert not Promise.objects.exists()
 
 
@@ -116,7 +116,7 @@ def test_a_promise_cannot_name_another_customers_invoice(login, seller, sent):
         {"invoices": [str(theirs.public_id)], "promised_date": "2026-11-30"},
         follow=True,
     )
-    assert "this customer" in response.content.decode()
+    assert "appartenir à ce client" in response.content.decode()
     assert not Promise.objects.exists()
 
 
@@ -149,7 +149,7 @@ def test_a_payment_plan_without_instalments_is_refused(login, seller, sent):
         {"invoices": [str(invoice.public_id)], "instalment_date": [""], "instalment_amount": [""]},
         follow=True,
     )
-    assert "needs instalments" in response.content.decode()
+    assert "doit comporter des échéances" in response.content.decode()
     assert not PaymentPlan.objects.exists()
 
 
@@ -200,7 +200,7 @@ def test_a_dispute_owner_must_be_a_member(login, seller, sent):
         {"reason": "Prix", "owner": str(stranger.pk)},
         follow=True,
     )
-    assert "member of the company" in response.content.decode()
+    assert "doit être membre de l’entreprise" in response.content.decode()
     assert not Dispute.objects.exists()
 
 
@@ -212,6 +212,6 @@ def test_a_dispute_needs_a_resolution(login, seller, sent):
     response = browser.post(
         url("reminder_dispute_resolve", seller, dispute.public_id), {"resolution": " "}, follow=True
     )
-    assert "how the dispute ended" in response.content.decode()
+    assert "comment le litige s’est conclu" in response.content.decode()
     dispute.refresh_from_db()
     assert dispute.resolved_on is None
