@@ -495,7 +495,7 @@ def manage_cmd(args):
 
 
 def register(sub, date_type) -> None:  # noqa: PLR0915 - a flat list reads best here
-    from solde import cli_bank, cli_remind, serving
+    from solde import cli_bank, cli_remind, cli_reports, serving
 
     def add(name: str, handler, help_: str, parent=sub, json_flag: bool = False):
         parser = parent.add_parser(name, help=help_, description=help_)
@@ -633,6 +633,7 @@ def register(sub, date_type) -> None:  # noqa: PLR0915 - a flat list reads best 
 
     cli_bank.register(add, group, date_type)
     cli_remind.register(add, group, date_type)
+    cli_reports.register(add, group, date_type)
 
     p = add("check", check_cmd, "rebuild cached balances and compare", json_flag=True)
     p.add_argument("--company", required=True)

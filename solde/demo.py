@@ -485,4 +485,17 @@ def demo_create(
         builder.play(company, total, progress)
         with clock.frozen(today):
             demo_statement(company, today, builder.rng)
+            _demo_reminders(company, today)
     return company
+
+
+def _demo_reminders(company: Company, today: date) -> None:
+    """Reminders on, at 9 o'clock, and today's run made: the timelines and the reminder
+    pages open with something in them."""
+    from solde.reminders.run import reminders_run
+    from solde.reminders.services import plan_default_ensure
+
+    company.reminders_enabled = True
+    company.save(update_fields=["reminders_enabled"])
+    plan_default_ensure(company=company)
+    reminders_run(company=company, today=today, actor=ACTOR)

@@ -127,6 +127,16 @@ def test_the_latest_bank_statement_is_matched_and_leaves_a_review_queue(demo):
     assert auto.count() >= 5 and all(line.proposals[0]["reasons"] for line in auto)
 
 
+def test_reminders_are_on_and_todays_run_was_made(demo):
+    from solde.reminders.models import Reminder, ReminderLine
+
+    assert demo.reminders_enabled
+    sent = Reminder.objects.filter(company=demo, run_date=TODAY)
+    assert sent.exists(), "the reminder pages and timelines have something to show"
+    chased = ReminderLine.objects.filter(reminder__company=demo).select_related("invoice")
+    assert all(line.invoice.balance > 0 and not line.invoice.disputed for line in chased)
+
+
 def test_customer_balances_sum_to_open_balances_less_credit(demo):
     rows = customer_balances(demo, TODAY)
     receivable = invoices(demo).exclude(kind="credit_note").aggregate(s=Sum("balance"))["s"]

@@ -8,13 +8,9 @@ from solde.invoicing.api import CreditNoteViewSet, InvoiceViewSet
 from solde.invoicing.api_quotes import QuoteViewSet
 from solde.payments.api import AllocationViewSet, BalanceViewSet, PaymentViewSet
 from solde.recurring.api import RecurringInvoiceViewSet
-from solde.reminders.api import (
-    CustomerRemindersViewSet,
-    ReminderPlanViewSet,
-    ReminderStepViewSet,
-    ReminderViewSet,
-)
+from solde.reminders.api import CustomerRemindersViewSet, ReminderViewSet
 from solde.reminders.api_holds import DisputeViewSet, PaymentPlanViewSet, PromiseViewSet
+from solde.reminders.api_plans import ReminderPlanViewSet, ReminderStepViewSet
 
 router = DefaultRouter()
 router.register("customers", CustomerViewSet, basename="customer")

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "solde.mail",
     "solde.recurring",
     "solde.reminders",
+    "solde.reports",
     "solde.api",
     "solde.web",
 ]

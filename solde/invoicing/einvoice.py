@@ -114,14 +114,18 @@ def invoice_document(invoice: Invoice) -> cii.Document:
         )
         for g in invoice.vat_breakdown.all()
     ]
-    seller = invoice.seller_snapshot or {}
+    seller, buyer = invoice.seller_snapshot or {}, invoice.buyer_snapshot or {}
+    if groups and all(g.category == "O" for g in groups):
+        # Outside the scope of VAT (late-payment fees): BR-O-02 to BR-O-04 forbid the
+        # parties' VAT numbers; the seller is then named by its SIREN (FC).
+        seller, buyer = {**seller, "vat_number": ""}, {**buyer, "vat_number": ""}
     return cii.Document(
         number=invoice.number,
         kind=invoice.kind,
         issue_date=invoice.issue_date,
         currency=invoice.currency,
         seller=_party(seller),
-        buyer=_party(invoice.buyer_snapshot or {}),
+        buyer=_party(buyer),
         lines=tuple(lines),
         vat=tuple(groups),
         line_total=sum((l.net_amount for l in lines), ZERO),  # noqa: E741

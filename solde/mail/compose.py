@@ -73,10 +73,14 @@ def sender(company: Company) -> tuple[str, list[str]]:
     return from_email, [reply_to] if reply_to else []
 
 
-def message_id(public_id, from_email: str) -> str:
-    """Derived from the row's UUID: the same on every attempt, unique across databases."""
-    domain = parseaddr(from_email)[1].rpartition("@")[2] or "solde.invalid"
-    return f"<{public_id}@{domain}>"
+def message_domain(from_email: str) -> str:
+    return parseaddr(from_email)[1].rpartition("@")[2] or "solde.invalid"
+
+
+def message_id(public_id, from_email: str, domain: str | None = None) -> str:
+    """Derived from the row's UUID: the same on every attempt, unique across databases.
+    A batch passes the sender's `domain` (message_domain), read once."""
+    return f"<{public_id}@{domain or message_domain(from_email)}>"
 
 
 def money(amount: Decimal, currency: str, language: str) -> str:

@@ -133,6 +133,7 @@ def customer_messages_queue(*, company: Company, drafts: list[Draft]) -> list[in
     delivery job for all of them on commit. Same guarantees as customer_message_send;
     returns the new emails' ids in the drafts' order."""
     from_email, reply_to = compose.sender(company)
+    domain = compose.message_domain(from_email)
     now = clock.now()
     rows = []
     for draft in drafts:
@@ -150,7 +151,7 @@ def customer_messages_queue(*, company: Company, drafts: list[Draft]) -> list[in
                 "to": list(draft.to),
                 "subject": texts.one_line(draft.subject)[:1000],
                 "body": draft.body,
-                "message_id": compose.message_id(public_id, from_email),
+                "message_id": compose.message_id(public_id, from_email, domain),
                 "next_attempt_at": now,
             }
         )

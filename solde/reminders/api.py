@@ -1,7 +1,8 @@
-"""Reminder plans, reminders sent and planned, and each customer's reminder settings over
-the REST API: thin views over solde.reminders.services and queries.
+"""Reminders sent and planned, and each customer's reminder settings over the REST API:
+thin views over solde.reminders.services and queries.
 
-Promises, payment plans and disputes (what holds reminders) are in api_holds.py.
+Plans and their steps are in api_plans.py; promises, payment plans and disputes (what
+holds reminders) in api_holds.py.
 """
 
 from __future__ import annotations
@@ -18,14 +19,15 @@ from solde.core.money import format_amount
 from solde.core.roles import Action
 from solde.customers.models import Customer
 from solde.customers.queries import customer_get
+from solde.invoicing.api import InvoiceDetailSerializer
 from solde.invoicing.queries import invoice_get
 from solde.reminders import services
-from solde.reminders.models import CHANNEL_CHOICES, TONES, Reminder, ReminderStep
+from solde.reminders.latefee_invoice import latefee_invoice_create
+from solde.reminders.models import CHANNEL_CHOICES, Reminder
 from solde.reminders.queries import (
     customer_reminders_get,
     next_working_day,
     plan_get,
-    plan_list,
     planned_list,
     reminder_get,
     reminder_list,
@@ -35,113 +37,6 @@ from solde.reminders.queries import (
 # the reminder pages (views.ACT); viewers and read keys only read.
 CHASE = Action.MANAGE_CUSTOMERS
 CHANNELS = [channel for channel, _ in CHANNEL_CHOICES]
-STEP_FIELDS = (
-    "name",
-    "offset_days",
-    "channel",
-    "tone",
-    "attach_invoices",
-    "attach_statement",
-    "with_late_fees",
-    "texts",
-)
-
-# -- plans and steps --------------------------------------------------------------------------
-
-
-class WordingSerializer(serializers.Serializer):
-    subject = serializers.CharField()
-    body = serializers.CharField(help_text="placeholders in braces: {customer}, {invoices}…")
-
-
-class ReminderStepSerializer(serializers.Serializer):
-    # Steps have no UUID of their own (no public_id on ReminderStep): addressed by their
-    # key, always through the request company's plans.
-    id = serializers.IntegerField(source="pk")
-    name = serializers.CharField()
-    offset_days = serializers.IntegerField(help_text="days from the due date; negative: before")
-    channel = serializers.CharField(help_text="email, letter or task")
-    tone = serializers.CharField(help_text=", ".join(TONES))
-    attach_invoices = serializers.BooleanField()
-    attach_statement = serializers.BooleanField()
-    with_late_fees = serializers.BooleanField(help_text="claim L441-10 interest and the indemnity")
-    texts = serializers.DictField(child=WordingSerializer(), help_text="per language: fr, en")
-
-
-class ReminderPlanSerializer(serializers.Serializer):
-    id = serializers.UUIDField(source="public_id")
-    name = serializers.CharField()
-    is_default = serializers.BooleanField()
-    segments = serializers.ListField(
-        child=serializers.CharField(), help_text="customer segments that follow this plan"
-    )
-    steps = ReminderStepSerializer(many=True)
-    created_at = serializers.DateTimeField()
-
-
-class WordingInput(serializers.Serializer):
-    subject = serializers.CharField(allow_blank=True)
-    body = serializers.CharField(allow_blank=True)
-
-
-class ReminderStepInput(serializers.Serializer):
-    name = serializers.CharField(allow_blank=True)
-    offset_days = serializers.IntegerField()
-    channel = serializers.ChoiceField(CHANNELS)
-    tone = serializers.ChoiceField(TONES)
-    attach_invoices = serializers.BooleanField(default=False)
-    attach_statement = serializers.BooleanField(default=False)
-    with_late_fees = serializers.BooleanField(default=False)
-    texts = serializers.DictField(
-        child=WordingInput(), help_text="per language (fr, en): replaces every wording"
-    )
-
-
-class ReminderPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CompanyViewSet):
-    """Plans of reminders, each with its steps in order of days from the due date. A
-    customer follows its own plan, else its segment's, else the default one."""
-
-    serializer_class = ReminderPlanSerializer
-    default_write_action = CHASE
-
-    def get_queryset(self):
-        return plan_list(company=self.company)
-
-    @extend_schema(request=ReminderStepInput, responses={201: ReminderStepSerializer})
-    @action(detail=True, methods=["post"])
-    def steps(self, request, id=None):
-        data = self.body(ReminderStepInput)
-        step = services.step_save(
-            plan=self.get_object(), wording=data.pop("texts"), actor=request.user, **data
-        )
-        return Response(ReminderStepSerializer(step).data, status=201)
-
-
-class ReminderStepViewSet(mixins.RetrieveModelMixin, CompanyViewSet):
-    """One step of a plan; a change is checked as a new step is (placeholders, one step
-    per day). PATCH keeps what it does not name."""
-
-    serializer_class = ReminderStepSerializer
-    default_write_action = CHASE
-    lookup_field = "pk"
-
-    def get_queryset(self):
-        return ReminderStep.objects.filter(plan__company=self.company).select_related("plan")
-
-    @extend_schema(request=ReminderStepInput, responses=ReminderStepSerializer)
-    def update(self, request, id=None, partial: bool = False):
-        step = self.get_object()
-        data = {field: getattr(step, field) for field in STEP_FIELDS}
-        data.update(self.body(ReminderStepInput, partial=partial))
-        step = services.step_save(
-            plan=step.plan, step=step, wording=data.pop("texts"), actor=request.user, **data
-        )
-        return Response(ReminderStepSerializer(step).data)
-
-    @extend_schema(request=ReminderStepInput, responses=ReminderStepSerializer)
-    def partial_update(self, request, id=None):
-        return self.update(request, id, partial=True)
-
 
 # -- reminders --------------------------------------------------------------------------------
 
@@ -255,6 +150,7 @@ class ReminderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CompanyV
     """Reminders sent (and tasks for a person), newest first, with their text as sent."""
 
     default_write_action = CHASE
+    write_actions = {"latefee_invoice": Action.WRITE_INVOICES}
 
     def get_queryset(self):
         return reminder_list(company=self.company).select_related("assignee")
@@ -300,6 +196,19 @@ class ReminderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CompanyV
         messages = [m.as_dict() for m in planned_list(company=self.company, day=day)]
         return Response(PlannedSerializer({"date": day, "messages": messages}).data)
 
+    @extend_schema(
+        request=None,
+        responses={201: InvoiceDetailSerializer},
+        description="Draft the invoice of the late fees the reminder claimed (interest and "
+        "fixed indemnity per invoice, outside the scope of VAT), to review and issue; 409 "
+        "when already invoiced or when it claims none.",
+    )
+    @action(detail=True, methods=["post"], url_path="latefee-invoice")
+    def latefee_invoice(self, request, id=None):
+        invoice = latefee_invoice_create(reminder=self.get_object(), actor=request.user)
+        fresh = invoice_get(company=self.company, ref=str(invoice.public_id))
+        return Response(InvoiceDetailSerializer(fresh).data, status=201)
+
 
 # -- one customer's settings ------------------------------------------------------------------
 
@@ -320,7 +229,11 @@ class CustomerRemindersSerializer(serializers.Serializer):
 
 
 class CustomerRemindersInput(serializers.Serializer):
-    plan = serializers.UUIDField(required=False, help_text="the plan this customer follows")
+    plan = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        help_text="the plan this customer follows; null: its segment's plan or the default",
+    )
     excluded = serializers.BooleanField(required=False)
     paused = serializers.BooleanField(required=False)
     reason = serializers.CharField(required=False, allow_blank=True, help_text="why paused")
@@ -347,14 +260,18 @@ class CustomerRemindersViewSet(CompanyViewSet):
         parameters=[CUSTOMER_ID],
         request=CustomerRemindersInput,
         responses=CustomerRemindersSerializer,
-        description="Choose the plan, exclude, or pause (with a reason) and resume.",
+        description="Choose the plan (null: back to its segment's plan or the default), "
+        "exclude, or pause (with a reason) and resume.",
     )
     @action(detail=False, methods=["get", "patch"])
     def reminders(self, request, id=None):
         customer = self.get_object()
         if request.method == "PATCH":
             data = self.body(CustomerRemindersInput)
-            if "plan" in data:
+            if "plan" in data and data["plan"] is None:
+                del data["plan"]
+                data["follow_default"] = True
+            elif "plan" in data:
                 data["plan"] = plan_get(company=self.company, ref=data["plan"])
             services.customer_reminders_set(customer=customer, actor=request.user, **data)
             customer = self.get_object()

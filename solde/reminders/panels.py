@@ -21,6 +21,11 @@ def followed_plan(customer: Customer, plans: list[ReminderPlan], chosen) -> Remi
     planning.Plans.steps_for decides)."""
     if chosen.plan_id:
         return next((p for p in plans if p.pk == chosen.plan_id), None)
+    return fallback_plan(customer, plans)
+
+
+def fallback_plan(customer: Customer, plans: list[ReminderPlan]) -> ReminderPlan | None:
+    """The plan a customer follows without one of its own: its segment's, else the default."""
     for plan in sorted(plans, key=lambda p: p.pk):
         if customer.segment and customer.segment in (plan.segments or ()):
             return plan
@@ -45,6 +50,7 @@ def customer_panel(company: Company, customer: Customer) -> dict:
         "settings": chosen,
         "plans": plans,
         "followed": followed_plan(customer, plans, chosen),
+        "fallback": fallback_plan(customer, plans),
         "open_invoices": list(invoice_open_list(company=company, customer=customer)),
         "timeline": [{"kind": kind, "day": day, "row": row} for kind, day, _at, row in timeline],
         "instalment_rows": range(INSTALMENT_ROWS),

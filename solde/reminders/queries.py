@@ -99,3 +99,13 @@ def payment_plan_list(
 def dispute_list(*, company: Company, open_only: bool = False) -> QuerySet[Dispute]:
     rows = Dispute.objects.for_company(company).select_related("invoice", "owner")
     return rows.filter(resolved_on__isnull=True) if open_only else rows
+
+
+SEGMENTS_SHOWN = 200
+
+
+def segment_list(*, company: Company) -> list[str]:
+    """The customer segments in use, in order: what the plan forms suggest."""
+    rows = Customer.objects.for_company(company).exclude(segment="")
+    rows = rows.order_by("segment").values_list("segment", flat=True).distinct()
+    return list(rows[:SEGMENTS_SHOWN])

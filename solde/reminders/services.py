@@ -1,5 +1,6 @@
-"""Use cases of reminders other than the run (solde.reminders.run): plans, what each
-customer follows, promises, payment plans, disputes, tasks, the ECB rate table.
+"""Use cases of reminders other than the run (solde.reminders.run): plans (written in
+solde.reminders.plans, found here), what each customer follows, promises, payment
+plans, disputes, tasks, the ECB rate table, the company's reminder settings.
 
 Each is one transaction and audited; the run reads what these write.
 """
@@ -15,16 +16,12 @@ from django.utils.translation import gettext as _
 from solde.audit.services import audit_record
 from solde.companies.models import Company
 from solde.core import clock
-from solde.core.dunning import CHANNELS
 from solde.core.errors import Conflict, ValidationError
 from solde.core.money import ZERO, to_decimal
 from solde.customers.models import Customer
 from solde.invoicing.models import Invoice
 from solde.invoicing.services import invoice_dispute, invoice_resolve_dispute
-from solde.reminders import texts
-from solde.reminders.defaults import DEFAULT_PLAN_NAME, DEFAULT_STEPS
 from solde.reminders.models import (
-    TONES,
     CustomerReminders,
     Dispute,
     Instalment,
@@ -33,113 +30,14 @@ from solde.reminders.models import (
     Promise,
     Reminder,
     ReminderPlan,
-    ReminderStep,
 )
 from solde.reminders.planning import OPEN, instalment_hold
-
-
-def plan_default_ensure(*, company: Company) -> ReminderPlan:
-    """The company's default plan, made from defaults.DEFAULT_STEPS the first time."""
-    with transaction.atomic():
-        Company.objects.select_for_update().filter(pk=company.pk).first()
-        plan = ReminderPlan.objects.for_company(company).filter(is_default=True).first()
-        if plan is not None:
-            return plan
-        plan = ReminderPlan.objects.create(company=company, name=DEFAULT_PLAN_NAME, is_default=True)
-        for name, offset, channel, tone, invoices, statement, fees, wording in DEFAULT_STEPS:
-            ReminderStep.objects.create(
-                plan=plan,
-                name=name,
-                offset_days=offset,
-                channel=channel,
-                tone=tone,
-                attach_invoices=invoices,
-                attach_statement=statement,
-                with_late_fees=fees,
-                texts=wording,
-            )
-        audit_record(company=company, actor=None, action="reminder_plan.create", obj=plan)
-    return plan
-
-
-def _clean_texts(wording: dict) -> dict:
-    clean = {}
-    for language, text in (wording or {}).items():
-        if language not in ("fr", "en"):
-            raise ValidationError(_("No reminder wording in %r.") % language, field="texts")
-        subject = " ".join((text.get("subject") or "").split())
-        body = (text.get("body") or "").strip()
-        if not subject or not body:
-            raise ValidationError(_("A wording needs a subject and a body."), field="texts")
-        for field, value in (("subject", subject), ("body", body)):
-            unknown = texts.unknown_placeholders(value)
-            if unknown:
-                raise ValidationError(
-                    _("Unknown placeholder {%(name)s}.") % {"name": unknown[0]}, field=field
-                )
-        clean[language] = {"subject": subject, "body": body + "\n"}
-    if not clean:
-        raise ValidationError(
-            _("A step needs its wording in at least one language."), field="texts"
-        )
-    return clean
-
-
-def step_save(
-    *,
-    plan: ReminderPlan,
-    step: ReminderStep | None = None,
-    name: str,
-    offset_days: int,
-    channel: str,
-    tone: str,
-    wording: dict,
-    attach_invoices: bool = False,
-    attach_statement: bool = False,
-    with_late_fees: bool = False,
-    actor=None,
-) -> ReminderStep:
-    """Add a step to a plan, or change one. Refuses an unknown channel or tone, a second
-    step at the same offset and any placeholder reminders do not fill."""
-    if channel not in CHANNELS:
-        raise ValidationError(_("Unknown channel %r.") % channel, field="channel")
-    if tone not in TONES:
-        raise ValidationError(_("Unknown tone %r.") % tone, field="tone")
-    if not (name or "").strip():
-        raise ValidationError(_("Name the step."), field="name")
-    if not -365 <= int(offset_days) <= 365:
-        raise ValidationError(_("A step is at most a year from the due date."), field="offset_days")
-    fields = {
-        "name": name.strip()[:100],
-        "offset_days": int(offset_days),
-        "channel": channel,
-        "tone": tone,
-        "texts": _clean_texts(wording),
-        "attach_invoices": attach_invoices,
-        "attach_statement": attach_statement,
-        "with_late_fees": with_late_fees,
-    }
-    with transaction.atomic():
-        clash = ReminderStep.objects.filter(plan=plan, offset_days=fields["offset_days"])
-        if step is not None:
-            clash = clash.exclude(pk=step.pk)
-        if clash.exists():
-            raise ValidationError(
-                _("This plan already has a step on that day."), field="offset_days"
-            )
-        if step is None:
-            step = ReminderStep.objects.create(plan=plan, **fields)
-        else:
-            ReminderStep.objects.filter(pk=step.pk).update(**fields)
-            step.refresh_from_db()
-        audit_record(
-            company=plan.company,
-            actor=actor,
-            action="reminder_step.save",
-            obj=plan,
-            after={k: v for k, v in fields.items() if k != "texts"},
-        )
-    return step
+from solde.reminders.plans import plan_create as plan_create
+from solde.reminders.plans import plan_default_ensure as plan_default_ensure
+from solde.reminders.plans import plan_delete as plan_delete
+from solde.reminders.plans import plan_update as plan_update
+from solde.reminders.plans import step_delete as step_delete
+from solde.reminders.plans import step_save as step_save
 
 
 def customer_reminders_set(
@@ -149,9 +47,16 @@ def customer_reminders_set(
     excluded: bool | None = None,
     paused: bool | None = None,
     reason: str = "",
+    follow_default: bool = False,
     actor=None,
 ) -> CustomerReminders:
-    """Choose a customer's plan, exclude it from reminders, or pause and resume them."""
+    """Choose a customer's plan (None leaves it; `follow_default` takes it away, so the
+    customer follows its segment's plan or the default again), exclude it from
+    reminders, or pause and resume them. Locks the customer's reminder settings."""
+    if plan is not None and follow_default:
+        raise ValidationError(
+            _("Choose a plan or the segment's or default plan, not both."), field="plan"
+        )
     if plan is not None and plan.company_id != customer.company_id:
         raise ValidationError(_("No such plan."), field="plan")
     with transaction.atomic():
@@ -159,7 +64,7 @@ def customer_reminders_set(
             customer=customer
         )
         before = {"plan": row.plan_id, "excluded": row.excluded, "paused": row.paused}
-        if plan is not None:
+        if plan is not None or follow_default:
             row.plan = plan
         if excluded is not None:
             row.excluded = excluded

@@ -6,11 +6,22 @@ urlpatterns = [
     path("", views.reminder_home, name="reminder_home"),
     path("settings/", views.company_reminders, name="company_reminders"),
     path("plans/", views_plans.reminder_plans, name="reminder_plans"),
+    path("plans/new", views_plans.reminder_plan_new, name="reminder_plan_new"),
+    path("plans/<uuid:plan>/", views_plans.reminder_plan_edit, name="reminder_plan_edit"),
+    path("plans/<uuid:plan>/delete", views_plans.reminder_plan_delete, name="reminder_plan_delete"),
+    path(
+        "plans/<uuid:plan>/default", views_plans.reminder_plan_default, name="reminder_plan_default"
+    ),
     path("plans/<uuid:plan>/steps/new", views_plans.reminder_step_new, name="reminder_step_new"),
     path(
         "plans/<uuid:plan>/steps/<int:step>/",
         views_plans.reminder_step_edit,
         name="reminder_step_edit",
+    ),
+    path(
+        "plans/<uuid:plan>/steps/<int:step>/delete",
+        views_plans.reminder_step_delete,
+        name="reminder_step_delete",
     ),
     path(
         "customers/<uuid:ref>/settings",
@@ -36,4 +47,9 @@ urlpatterns = [
     path("<uuid:ref>/", views.reminder_detail, name="reminder_detail"),
     path("<uuid:ref>/letter.pdf", views.reminder_letter, name="reminder_letter"),
     path("<uuid:ref>/done", views.reminder_done, name="reminder_done"),
+    path(
+        "<uuid:ref>/latefee-invoice",
+        views.reminder_latefee_invoice,
+        name="reminder_latefee_invoice",
+    ),
 ]

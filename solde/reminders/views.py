@@ -1,8 +1,10 @@
 """Reminder pages: the home (what the next run sends, what waits for a person, what was
-sent), one reminder as sent, marking a task done, and the company's reminder settings.
+sent), one reminder as sent, marking a task done, invoicing its late fees, and the company's
+reminder settings.
 
 Plans and steps are in views_plans; the customer and invoice forms in views_follow.
-Viewers read; owners, accountants and sales people act (ACT); settings are owners'.
+Viewers read; owners, accountants and sales people act (ACT) and draft late-fee invoices
+(WRITE_INVOICES); settings are owners'.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from solde.core import clock
-from solde.core.errors import NotFound, SoldeError
+from solde.core.errors import SoldeError
 from solde.core.money import ZERO
 from solde.core.roles import Action
 from solde.customers.models import Customer
 from solde.reminders import labels, queries, services
+from solde.reminders.latefee_invoice import latefee_invoice_create
 from solde.reminders.models import LETTER, Reminder
 from solde.web.company import company_page
 from solde.web.pages import field_errors, page_of
@@ -29,10 +32,8 @@ PLANNED_SHOWN = 200
 
 
 def reminder_of(request, ref) -> Reminder:
-    try:
-        return queries.reminder_get(company=request.company, ref=str(ref))
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    # Not found: 404 (company_page turns NotFound into Http404 for every page).
+    return queries.reminder_get(company=request.company, ref=str(ref))
 
 
 @company_page()
@@ -96,6 +97,20 @@ def reminder_done(request, ref):
     if request.POST.get("back") == "detail":
         return redirect("reminder_detail", request.company.slug, reminder.public_id)
     return redirect("reminder_home", request.company.slug)
+
+
+@require_POST
+@company_page(Action.WRITE_INVOICES)
+def reminder_latefee_invoice(request, ref):
+    """Draft the invoice of the late fees a reminder claimed, and open it for review."""
+    reminder = reminder_of(request, ref)
+    try:
+        invoice = latefee_invoice_create(reminder=reminder, actor=request.user)
+    except SoldeError as exc:
+        messages.error(request, exc.message)
+        return redirect("reminder_detail", request.company.slug, reminder.public_id)
+    messages.success(request, _("Late-fee invoice drafted: check it, then issue it."))
+    return redirect("invoice_detail", request.company.slug, invoice.public_id)
 
 
 # -- company settings ---------------------------------------------------------------------

@@ -19,16 +19,12 @@ from solde.reminders.views import ACT
 from solde.web.company import company_page
 from solde.web.pages import day_param
 
-
-def _found(getter, **kwargs):
-    try:
-        return getter(**kwargs)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+# The plan chooser's option "its segment's or the default plan" (no plan of its own).
+FOLLOW_DEFAULT = "default"
 
 
 def _customer_act(request, ref, act, done: str):
-    customer = _found(customer_get, company=request.company, ref=str(ref))
+    customer = customer_get(company=request.company, ref=str(ref))  # else 404 (company_page)
     try:
         act(customer)
         messages.success(request, done)
@@ -55,12 +51,15 @@ def _amount(text: str) -> str:
 @require_POST
 @company_page(ACT)
 def reminder_customer_set(request, ref):
-    """One of: choose the plan, pause (with a reason) or resume, exclude or include."""
+    """One of: choose the plan (or none: its segment's or the default), pause (with a
+    reason) or resume, exclude or include."""
     post = request.POST
 
     def act(customer):
         changes = {}
-        if post.get("plan"):
+        if post.get("plan") == FOLLOW_DEFAULT:
+            changes["follow_default"] = True
+        elif post.get("plan"):
             try:
                 changes["plan"] = queries.plan_get(company=request.company, ref=post["plan"])
             except NotFound as exc:
@@ -131,7 +130,7 @@ def _back_to_invoice(request, invoice):
 @require_POST
 @company_page(ACT)
 def reminder_dispute_open(request, ref):
-    invoice = _found(invoice_get, company=request.company, ref=str(ref))
+    invoice = invoice_get(company=request.company, ref=str(ref))
     owner = None
     if request.POST.get("owner"):
         members = Membership.objects.filter(company=request.company).select_related("user")

@@ -3,6 +3,11 @@
 Every company page is `/c/<slug>/...` and wrapped in `company_page`, which loads the
 company, answers 404 to a non-member (as the API does: another company's data does not
 exist for you) and 403 when the member's role does not allow the page's action.
+
+It also answers 404 when the view's company-scoped getter (customer_get, invoice_get…)
+raises solde.core.errors.NotFound: a member who puts another company's UUID under their
+own company's URL finds nothing, as the API says (api/problems.py), on every page at
+once rather than in each view.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from solde.companies.models import Company, Membership
+from solde.core.errors import NotFound
 from solde.core.roles import Action, can
 
 
@@ -33,7 +39,10 @@ def company_page(action: Action = Action.READ):
             request.role = membership.role
             if not can(request.role, action):
                 raise PermissionDenied(f"Your role does not allow: {action.value}.")
-            return view(request, *args, **kwargs)
+            try:
+                return view(request, *args, **kwargs)
+            except NotFound as exc:
+                raise Http404(exc.message) from exc
 
         return wrapper
 

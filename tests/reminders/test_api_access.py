@@ -67,6 +67,7 @@ def writes(o) -> list[tuple[str, str, dict]]:
     """Every write of the reminder API, naming `seller`'s objects by their UUIDs."""
     customer, invoice = str(o["martin"].public_id), str(o["martin_invoice"].public_id)
     step = f"/api/v1/reminder-steps/{o['step'].pk}/"
+    plan = str(o["plan"].public_id)
     return [
         ("post", f"/api/v1/reminder-plans/{o['plan'].public_id}/steps/", step_body()),
         ("patch", step, {"name": "Autre nom"}),
@@ -89,6 +90,10 @@ def writes(o) -> list[tuple[str, str, dict]]:
         ("post", "/api/v1/disputes/", {"invoice": invoice, "reason": "Prix contesté"}),
         ("post", f"/api/v1/disputes/{o['dispute'].public_id}/resolve/", {"resolution": "Avoir"}),
         ("patch", f"/api/v1/customers/{o['dupont'].public_id}/reminders/", {"paused": True}),
+        ("post", "/api/v1/reminder-plans/", {"name": "Nouveau", "copy_from": plan}),
+        ("patch", f"/api/v1/reminder-plans/{plan}/", {"name": "Renommé"}),
+        ("delete", f"/api/v1/reminder-plans/{plan}/", {}),
+        ("delete", step, {}),
     ]
 
 
@@ -105,6 +110,9 @@ def unchanged(o) -> None:
     assert Promise.objects.count() == 1
     assert Dispute.objects.get().resolved_on is None
     assert not CustomerReminders.objects.filter(paused=True).exists()
+    assert not ReminderPlan.objects.filter(name="Nouveau").exists()
+    (plan,) = ReminderPlan.objects.filter(company=o["plan"].company)
+    assert (plan.name, plan.is_default) == ("Relances standard", True)
 
 
 def test_the_owner_sees_everything(seller, objects):

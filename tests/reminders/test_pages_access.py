@@ -28,6 +28,11 @@ def refs(seller, sent):
         "company_reminders": (),
         "reminder_step_new": (plan.public_id,),
         "reminder_step_edit": (plan.public_id, step.pk),
+        "reminder_step_delete": (plan.public_id, step.pk),
+        "reminder_plan_new": (),
+        "reminder_plan_edit": (plan.public_id,),
+        "reminder_plan_delete": (plan.public_id,),
+        "reminder_plan_default": (plan.public_id,),
         "reminder_detail": (letter.public_id,),
         "reminder_letter": (letter.public_id,),
         "reminder_done": (task.public_id,),
@@ -59,6 +64,11 @@ ACTIONS = {
     "reminder_step_new": {},
     "reminder_step_edit": {"name": "Changé"},
     "company_reminders": {"reminder_hour": "7"},
+    "reminder_plan_new": {"name": "Nouveau"},
+    "reminder_plan_edit": {"name": "Renommé"},
+    "reminder_plan_delete": {},
+    "reminder_plan_default": {},
+    "reminder_step_delete": {},
 }
 
 POST_ONLY = set(ACTIONS) - {"reminder_step_new", "reminder_step_edit", "company_reminders"}
@@ -79,6 +89,12 @@ def test_viewers_may_not_act(login, seller, refs, name):
     assert response.status_code == 403
     assert not Reminder.objects.filter(status=Reminder.DONE).exists()
     assert Dispute.objects.filter(resolved_on__isnull=True).count() == 1
+    unchanged_plans()
+
+
+def unchanged_plans() -> None:
+    (plan,) = ReminderPlan.objects.all()
+    assert (plan.name, plan.is_default, plan.steps.count()) == ("Relances standard", True, 5)
 
 
 @pytest.mark.parametrize("role", ["owner", "accountant", "sales"])
@@ -101,9 +117,9 @@ def test_an_outsider_finds_nothing(client, seller, refs, name):
     # A POST-only action answers a GET 405 before anything is looked up (as bank pages).
     assert client.get(ours).status_code == (405 if name in POST_ONLY else 404)
     assert client.post(ours, ACTIONS.get(name, {})).status_code == 404
-    # Under their own company, this company's objects do not exist either (the reminder
-    # pages; the customer and invoice pages answer that their own way).
-    if refs[name] and name.startswith("reminder_"):
+    # Under their own company, this company's objects do not exist either.
+    if refs[name]:
         theirs = reverse(name, args=[other.slug, *refs[name]])
         assert client.get(theirs).status_code == (405 if name in POST_ONLY else 404)
         assert client.post(theirs, ACTIONS.get(name, {})).status_code == 404
+    unchanged_plans()

@@ -98,3 +98,37 @@ def test_a_customer_without_address_waits_for_a_person(seller, make_due):
     assert reminder.status == Reminder.OPEN and reminder.email is None
     notice = OutboundEmail.objects.get()
     assert notice.kind == "notice" and notice.to == ["patron@lumiere.test"]
+
+
+def test_attachments_are_drawn_at_delivery_and_kept_with_the_email(seller, make_due):
+    """A firm reminder carries the statement and the invoices' PDFs; a formal notice its
+    letter. They are drawn when the email leaves and stored with it."""
+    from pypdf import PdfReader
+
+    from solde.mail.services import outbox_deliver
+
+    legrand = builders.make_customer(seller, "LEGRAND", email="compta@legrand.test")
+    make_due(seller, legrand, date(2026, 10, 1), price="1000")  # the letter on 02/11 (J+32)
+    with clock.frozen(date(2026, 11, 2)):
+        reminders_run(company=seller)
+    dupont = builders.make_customer(seller, "DUPONT", email="compta@dupont.test")
+    firm = make_due(seller, dupont, date(2026, 10, 30))  # J+17 on 16/11: the firm reminder
+    with clock.frozen(MONDAY):
+        reminders_run(company=seller)
+    emails = {e.customer.code: e for e in OutboundEmail.objects.filter(kind="reminder")}
+    for email in emails.values():
+        assert outbox_deliver(email_id=email.pk).status == "sent"
+    attached = {
+        code: {a.filename: bytes(a.content) for a in email.attachments.all()}
+        for code, email in emails.items()
+    }
+    assert set(attached["DUPONT"]) == {"releve.pdf", f"{firm.number}.pdf"}
+    assert set(attached["LEGRAND"]) == {"mise-en-demeure.pdf"}
+    for files in attached.values():
+        assert all(content.startswith(b"%PDF-") for content in files.values())
+    letter = PdfReader(__import__("io").BytesIO(attached["LEGRAND"]["mise-en-demeure.pdf"]))
+    text = " ".join(page.extract_text() for page in letter.pages)
+    assert "Mise en demeure" in text and "L441-10" in text and "40,00" in text
+    assert all(a.sha256 for e in emails.values() for a in e.attachments.all()), (
+        "the bytes sent are kept, with their SHA-256"
+    )
