@@ -26,6 +26,7 @@ from django.db.models import Case, CharField, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from solde.companies.models import Company
+from solde.core.aging import DEFAULT_BOUNDARIES, Buckets
 from solde.core.errors import ValidationError
 from solde.core.money import ZERO, quantize
 from solde.customers.models import Customer
@@ -33,7 +34,6 @@ from solde.invoicing.models import Invoice
 from solde.payments.models import Allocation
 from solde.payments.queries import customer_balances
 
-DEFAULT_BOUNDARIES = (30, 60, 90)
 BY_CUSTOMER, BY_SEGMENT = "customer", "segment"
 
 
@@ -69,21 +69,9 @@ class Aging:
 
 
 def bucket_labels(boundaries: tuple[int, ...] = DEFAULT_BOUNDARIES) -> tuple[str, ...]:
-    """(30, 60, 90) → not_due, 1_30, 31_60, 61_90, over_90."""
-    _check_boundaries(boundaries)
-    labels, low = ["not_due"], 1
-    for high in boundaries:
-        labels.append(f"{low}_{high}")
-        low = high + 1
-    return (*labels, f"over_{boundaries[-1]}")
-
-
-def _check_boundaries(boundaries) -> None:
-    values = list(boundaries)
-    if not values or any(not isinstance(b, int) or b < 1 for b in values):
-        raise ValidationError("Aging boundaries are whole days of 1 or more.", field="boundaries")
-    if values != sorted(set(values)):
-        raise ValidationError("Aging boundaries must increase.", field="boundaries")
+    """(30, 60, 90) → not_due, 1_30, 31_60, 61_90, over_90 (core.aging.Buckets, which
+    refuses boundaries that are not whole, positive and increasing)."""
+    return Buckets(tuple(boundaries)).keys
 
 
 def _bucket(as_of: date, boundaries, labels) -> Case:
