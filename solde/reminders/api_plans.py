@@ -18,18 +18,10 @@ from solde.core.roles import Action, can
 from solde.reminders import services
 from solde.reminders.api import CHANNELS, CHASE
 from solde.reminders.models import TONES, ReminderStep
+from solde.reminders.plans import STEP_COPIED
 from solde.reminders.queries import plan_get, plan_list
 
-STEP_FIELDS = (
-    "name",
-    "offset_days",
-    "channel",
-    "tone",
-    "attach_invoices",
-    "attach_statement",
-    "with_late_fees",
-    "texts",
-)
+STEP_FIELDS = STEP_COPIED  # what a step is made of, in the API as when a plan is copied
 
 
 class WordingSerializer(serializers.Serializer):
