@@ -6,8 +6,9 @@ import uuid
 
 from django.db.models import QuerySet
 
-from solde.companies.models import Company
+from solde.companies.models import Company, Membership
 from solde.core.errors import NotFound
+from solde.core.roles import Role
 
 
 def company_get(*, slug: str) -> Company:
@@ -27,3 +28,10 @@ def by_ref(rows: QuerySet, ref: str, *, what: str, other_field: str | None = Non
     if found is None:
         raise NotFound(f"No {what} {ref!r}.", field=what)
     return found
+
+
+def owner_list(*, company_id: int) -> list[tuple[int, str]]:
+    """(user id, email) of the company's owners, by email: who is told when something
+    needs a person (a bank feed that stopped, a reminder task)."""
+    rows = Membership.objects.filter(company_id=company_id, role=Role.OWNER)
+    return list(rows.order_by("user__email").values_list("user_id", "user__email"))

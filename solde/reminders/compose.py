@@ -17,11 +17,11 @@ from datetime import date
 from decimal import Decimal
 
 from solde.bulk import insert_rows
-from solde.companies.models import Company, Membership
+from solde.companies.models import Company
+from solde.companies.queries import owner_list
 from solde.core import latefees
 from solde.core.dunning import Message
 from solde.core.money import ZERO
-from solde.core.roles import Role
 from solde.customers.models import Contact, Customer
 from solde.mail.services import Draft, company_notice_send, customer_messages_queue
 from solde.reminders import texts
@@ -125,6 +125,20 @@ def _usable(addresses: list[str]) -> list[str]:
     return [a for a in dict.fromkeys(clean) if "@" in a and not any(c.isspace() for c in a)]
 
 
+def company_late_fee(company, *, due_date, today, outstanding, business, rates) -> latefees.LateFee:
+    """core.latefees.late_fee with the company's terms: its contractual rate (else the
+    legal one) and its recovery indemnity."""
+    return latefees.late_fee(
+        due_date=due_date,
+        today=today,
+        outstanding=outstanding,
+        contractual_rate=company.late_penalty_rate,
+        rates=rates,
+        indemnity=company.recovery_indemnity,
+        business=business,
+    )
+
+
 def _late_fees(company, plans: Plans, messages, details, customers, today) -> dict:
     """(invoice id, step id) → LateFee, for the steps that claim late fees."""
     wanted = [
@@ -139,14 +153,13 @@ def _late_fees(company, plans: Plans, messages, details, customers, today) -> di
     rates = rates_table()
     fees = {}
     for invoice_id, step_id, customer_id in wanted:
-        fees[invoice_id, step_id] = latefees.late_fee(
+        fees[invoice_id, step_id] = company_late_fee(
+            company,
             due_date=details[invoice_id].due_date,
             today=today,
             outstanding=steps[invoice_id],
-            contractual_rate=company.late_penalty_rate,
-            rates=rates,
-            indemnity=company.recovery_indemnity,
             business=customers[customer_id][5] == "company",
+            rates=rates,
         )
     return fees
 
@@ -295,23 +308,15 @@ def write_all(company: Company, plans: Plans, composed: list[Composed], today: d
     return counts
 
 
-def _owners(company: Company) -> list[tuple[int, str]]:
-    return list(
-        Membership.objects.filter(company=company, role=Role.OWNER)
-        .order_by("user__email")
-        .values_list("user_id", "user__email")
-    )
-
-
 def _first_owner(company: Company) -> int | None:
-    owners = _owners(company)
+    owners = owner_list(company_id=company.pk)
     return owners[0][0] if owners else None
 
 
 def _tell_owners(company: Company, waiting: list[Composed]) -> None:
     """One notice per chunk listing what waits for a person: escalation tasks and
     reminders for customers without an email address."""
-    to = [email for _, email in _owners(company)]
+    to = [email for _, email in owner_list(company_id=company.pk)]
     if not waiting or not to:
         return
     body = "\n\n".join(f"{c.customer_code} — {c.subject}\n{c.body}" for c in waiting)

@@ -14,11 +14,10 @@ from datetime import date
 from django.db.models import QuerySet
 
 from solde.companies.models import Company
-from solde.core import latefees
 from solde.customers.models import Customer
 from solde.invoicing.queries import invoice_list, invoice_open_list
 from solde.reminders import texts
-from solde.reminders.compose import rates_table
+from solde.reminders.compose import company_late_fee, rates_table
 from solde.reminders.planning import Detail, outstanding_since_due
 
 CUSTOMERS_LIMIT = 500
@@ -50,14 +49,13 @@ def _chased(company: Company, customer: Customer, invoices, with_fees: bool, tod
         }
         outstanding, rates = outstanding_since_due(details), rates_table()
         for invoice in late:
-            fees[invoice.pk] = latefees.late_fee(
+            fees[invoice.pk] = company_late_fee(
+                company,
                 due_date=invoice.due_date,
                 today=today,
                 outstanding=outstanding[invoice.pk],
-                contractual_rate=company.late_penalty_rate,
-                rates=rates,
-                indemnity=company.recovery_indemnity,
                 business=customer.kind == "company",
+                rates=rates,
             )
     for invoice in invoices:
         fee = fees.get(invoice.pk)

@@ -31,10 +31,9 @@ from solde.banking.feeds import adapter_for
 from solde.banking.feeds.base import Consent, FeedAdapter, FeedError, Pulled
 from solde.banking.models import BankAccount, BankFeed, BankLine
 from solde.banking.services import LOOKUP_CHUNK, BankImportResult, statements_import
-from solde.companies.models import Membership
+from solde.companies.queries import owner_list
 from solde.core import clock
 from solde.core.errors import SoldeError
-from solde.core.roles import Role
 from solde.formats.bankstatement import dedup_keys
 from solde.mail.services import company_notice_send
 
@@ -492,11 +491,7 @@ NOTICE_SUBJECTS = {
 def _warn(feed: BankFeed, kind: str, message: str, **details) -> None:
     """Tell the company: an audit event naming the owners to tell, and a log warning.
     Call it inside the transaction of the feed change it comes from."""
-    owners = list(
-        Membership.objects.filter(company_id=feed.company_id, role=Role.OWNER)
-        .order_by("user__email")
-        .values_list("user__email", flat=True)
-    )
+    owners = [email for _, email in owner_list(company_id=feed.company_id)]
     _audit(feed, kind, None, message=message, to=owners, **details)
     log.warning("Bank feed %s (%s): %s", feed.public_id, kind, message)
     if owners:
