@@ -122,10 +122,10 @@ def customer_create_cmd(args):
 
 
 def customer_statement_cmd(args):
-    from pathlib import Path
-
+    from solde.cli_reports import write_export
     from solde.customers.queries import customer_get
     from solde.customers.statement import customer_statement
+    from solde.customers.statement_exports import statement_sheet
     from solde.customers.statement_pdf import statement_pdf
 
     company = _company(args)
@@ -133,13 +133,15 @@ def customer_statement_cmd(args):
     statement = customer_statement(
         company=company, customer=customer, start=args.start, end=args.end
     )
-    content = statement_pdf(statement)
-    Path(args.out).write_bytes(content)
+    sheet = "csv" if args.csv else "xlsx" if args.xlsx else None
+    content = statement_sheet(statement, sheet) if sheet else statement_pdf(statement)
+    path = args.csv or args.xlsx or args.out
+    write_export(path, content)
     closing = ", ".join(
         f"{_amount(s.closing, s.currency)} {s.currency}" for s in statement.sections
     )
     print(
-        f"{args.out}: statement of {customer.code or customer.public_id} from "
+        f"{path}: statement of {customer.code or customer.public_id} from "
         f"{statement.start.isoformat()} to {statement.end.isoformat()}, "
         f"closing balance {closing}, {len(content)} bytes"
     )
@@ -546,12 +548,15 @@ def register(sub, date_type) -> None:  # noqa: PLR0915 - a flat list reads best 
     p.add_argument("--name", required=True)
     p.add_argument("--siren")
     p.add_argument("--email")
-    p = add("statement", customer_statement_cmd, "write a customer's statement PDF", customers)
+    p = add("statement", customer_statement_cmd, "write a customer's statement file", customers)
     p.add_argument("ref", metavar="CODE_OR_ID")
     p.add_argument("--company", required=True)
     p.add_argument("--from", dest="start", type=date_type, help="default: 1 January")
     p.add_argument("--to", dest="end", type=date_type, help="default: today")
-    p.add_argument("--out", required=True)
+    files = p.add_mutually_exclusive_group(required=True)
+    files.add_argument("--out", metavar="FILE", help="write the PDF to FILE")
+    files.add_argument("--csv", metavar="FILE", help="write it to FILE as CSV")
+    files.add_argument("--xlsx", metavar="FILE", help="write it to FILE as XLSX")
 
     p = add(
         "import",

@@ -53,11 +53,48 @@ def _print_table(report, doc: dict) -> None:
         print(f"Not included: {_amount(total, currency)} {currency} receivable in {currency}.")
 
 
+def write_export(path: str, content: bytes) -> None:
+    """Write a report file; a path that cannot be written is bad input (exit 1)."""
+    from pathlib import Path
+
+    from solde.core.errors import InputError
+
+    try:
+        Path(path).write_bytes(content)
+    except OSError as exc:
+        raise InputError(f"cannot be written ({exc.strerror}).", file=path) from exc
+
+
+EXPORTS = ("csv", "xlsx", "pdf")  # --csv FILE | --xlsx FILE | --pdf FILE
+
+
+def _aging_file(args, report, company) -> bool:
+    """Write the aged balance to the file asked for, if any; say so unless --json."""
+    from solde.reports.exports import aging_export
+
+    extension = next((e for e in EXPORTS if getattr(args, e, None)), None)
+    if extension is None:
+        return False
+    export = aging_export(report, company, extension)
+    path = getattr(args, extension)
+    write_export(path, export.content)
+    total = _amount(report.total, report.currency)
+    _echo(
+        args,
+        f"{path}: aged balance at {report.as_of.isoformat()}, {len(report.rows)} customers, "
+        f"total {total} {report.currency}, {len(export.content)} bytes",
+    )
+    return True
+
+
 def aging_cmd(args):
     from solde.reports.queries import aging
 
-    report = aging(company=_company(args), as_of=args.as_of or clock.today())
+    company = _company(args)
+    report = aging(company=company, as_of=args.as_of or clock.today())
     doc = aging_document(report)
+    if _aging_file(args, report, company):
+        return doc
     if not args.json:
         _print_table(report, doc)
     credit = _amount(report.credit, report.currency)
@@ -66,7 +103,17 @@ def aging_cmd(args):
 
 
 def register(add, group, date_type) -> None:
+    from solde.cli_digest import register_digest
+    from solde.cli_forecast import register_forecast
+    from solde.cli_kpis import register_kpis
+
     reports = group("report", "reports on the receivables")
+    register_digest(add, reports, date_type)
+    register_forecast(add, reports, date_type)
+    register_kpis(add, reports, date_type)
     p = add("aging", aging_cmd, "the aged balance at the end of a day", reports, json_flag=True)
     p.add_argument("--company", required=True)
     p.add_argument("--as-of", type=date_type, help="default: today")
+    files = p.add_mutually_exclusive_group()
+    for extension in EXPORTS:
+        files.add_argument(f"--{extension}", metavar="FILE", help=f"write it to FILE ({extension})")

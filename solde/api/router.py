@@ -11,6 +11,7 @@ from solde.recurring.api import RecurringInvoiceViewSet
 from solde.reminders.api import CustomerRemindersViewSet, ReminderViewSet
 from solde.reminders.api_holds import DisputeViewSet, PaymentPlanViewSet, PromiseViewSet
 from solde.reminders.api_plans import ReminderPlanViewSet, ReminderStepViewSet
+from solde.reports.api import ReportViewSet
 
 router = DefaultRouter()
 router.register("customers", CustomerViewSet, basename="customer")
@@ -30,6 +31,7 @@ router.register("reminders", ReminderViewSet, basename="reminder")
 router.register("promises", PromiseViewSet, basename="promise")
 router.register("payment-plans", PaymentPlanViewSet, basename="payment-plan")
 router.register("disputes", DisputeViewSet, basename="dispute")
+router.register("reports", ReportViewSet, basename="report")
 # /customers/{id}/reminders/: one customer's settings, the customer addressed by its UUID
 # like /customers/{id}/ (a prefix with the id, so CustomerViewSet stays the API root's entry).
 router.register(

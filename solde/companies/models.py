@@ -54,6 +54,11 @@ class Company(models.Model):
     reminder_min_gap_days = models.PositiveSmallIntegerField(default=5)
     reminders_on_working_days = models.BooleanField(default=True)
     holiday_region = models.CharField(max_length=3, blank=True)
+    # The weekly digest to owners (solde.reports.digest): on by default, on this local
+    # weekday (0 = Monday) from this hour, about the seven days before that day.
+    digest_enabled = models.BooleanField(default=True)
+    digest_weekday = models.PositiveSmallIntegerField(default=0)
+    digest_hour = models.PositiveSmallIntegerField(default=8)
     # Shown on invoice PDFs; checked by services.company_update (PNG, JPEG or SVG, 1 MB).
     logo = models.FileField(upload_to="logos/", blank=True)
     brand_colour = models.CharField(max_length=7, blank=True)  # "#RRGGBB"; blank: default

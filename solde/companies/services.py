@@ -13,6 +13,7 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 from lxml import etree
 
 from solde.audit.services import audit_record
@@ -141,6 +142,29 @@ def _contact(clean: dict) -> dict:
     return clean
 
 
+# The weekly digest's schedule: the local weekday (0 = Monday) and hour it is sent.
+_DIGEST_NUMBERS = {"digest_weekday": (0, 6), "digest_hour": (0, 23)}
+
+
+def _digest_schedule(clean: dict) -> dict:
+    """Check the digest's weekday and hour that are present (numbers or digit strings)."""
+    for name, (low, high) in _DIGEST_NUMBERS.items():
+        if name not in clean:
+            continue
+        value = clean[name]
+        text = "" if value is None or isinstance(value, bool) else str(value).strip()
+        if not text.isdigit() or not low <= int(text) <= high:
+            raise ValidationError(
+                gettext("Enter a whole number from %(low)s to %(high)s.")
+                % {"low": low, "high": high},
+                field=name,
+            )
+        clean[name] = int(text)
+    if "digest_enabled" in clean:
+        clean["digest_enabled"] = bool(clean["digest_enabled"])
+    return clean
+
+
 def _audited(values: dict) -> dict:
     """Values as the audit trail keeps them: files by their name."""
     return {key: value.name if isinstance(value, File) else value for key, value in values.items()}
@@ -187,7 +211,7 @@ def _identity(fields: dict) -> dict:
         raise ValidationError(
             "Payment terms are a whole number of days, 0 to 365.", field="payment_terms_days"
         )
-    return _contact(clean)
+    return _contact(_digest_schedule(clean))
 
 
 def company_create(*, slug: str, name: str, actor=None, **fields) -> Company:

@@ -18,6 +18,15 @@ from solde.invoicing.models import Series, SeriesCounter
 from solde.web.company import company_page
 from solde.web.pages import field_errors
 
+WEEKDAYS = [
+    (0, gettext_lazy("Monday")),
+    (1, gettext_lazy("Tuesday")),
+    (2, gettext_lazy("Wednesday")),
+    (3, gettext_lazy("Thursday")),
+    (4, gettext_lazy("Friday")),
+    (5, gettext_lazy("Saturday")),
+    (6, gettext_lazy("Sunday")),
+]
 # (name, label, input type, choices): the identity form, in the order it is shown.
 FIELDS = [
     ("name", gettext_lazy("Company name"), "text", None),
@@ -54,6 +63,14 @@ FIELDS = [
     ("brand_colour", gettext_lazy("Brand colour (#RRGGBB; empty: default)"), "text", None),
     ("email_sender_name", gettext_lazy("Sender name on emails"), "text", None),
     ("email_reply_to", gettext_lazy("Reply-to address for emails"), "email", None),
+    (
+        "digest_enabled",
+        gettext_lazy("Email the owners a weekly digest of the receivables"),
+        "checkbox",
+        None,
+    ),
+    ("digest_weekday", gettext_lazy("Day of the digest"), "select", WEEKDAYS),
+    ("digest_hour", gettext_lazy("Hour of the digest (0–23)"), "number", None),
 ]
 # The identity form's fieldsets: legend and the fields in it.
 GROUPS = [
@@ -79,6 +96,7 @@ GROUPS = [
     ),
     (gettext_lazy("Emails"), ["email_sender_name", "email_reply_to"]),
     (gettext_lazy("Invoice look"), ["brand_colour"]),
+    (gettext_lazy("Weekly digest"), ["digest_enabled", "digest_weekday", "digest_hour"]),
 ]
 STEPS = {
     "share_capital": "0.01",
@@ -88,7 +106,14 @@ STEPS = {
 }
 DECIMALS = set(STEPS)
 CHECKBOXES = {name for name, _label, kind, _choices in FIELDS if kind == "checkbox"}
-REQUIRED = {"name", "payment_terms_days", "recovery_indemnity", "write_off_tolerance"}
+REQUIRED = {
+    "name",
+    "payment_terms_days",
+    "recovery_indemnity",
+    "write_off_tolerance",
+    "digest_weekday",
+    "digest_hour",
+}
 
 ROLES = [
     (Role.OWNER.value, gettext_lazy("Owner")),

@@ -9,4 +9,16 @@ urlpatterns = [
     path("<uuid:ref>/edit", views.customer_edit, name="customer_edit"),
     path("<uuid:ref>/contacts", views.customer_contact_add, name="customer_contact_add"),
     path("<uuid:ref>/statement.pdf", views.customer_statement_pdf, name="customer_statement"),
+    path(
+        "<uuid:ref>/statement.csv",
+        views.customer_statement_sheet,
+        {"extension": "csv"},
+        name="customer_statement_csv",
+    ),
+    path(
+        "<uuid:ref>/statement.xlsx",
+        views.customer_statement_sheet,
+        {"extension": "xlsx"},
+        name="customer_statement_xlsx",
+    ),
 ]

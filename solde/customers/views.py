@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -173,4 +173,28 @@ def customer_statement_pdf(request, ref):
     response = HttpResponse(statement_pdf(statement), content_type="application/pdf")
     name = f"releve-{customer.code or customer.public_id}-{end:%Y%m%d}.pdf"
     response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+@company_page()
+def customer_statement_sheet(request, ref, extension: str):
+    """The statement as CSV or XLSX, for the same period as its PDF."""
+    from solde.customers.statement import customer_statement
+    from solde.customers.statement_exports import (
+        CONTENT_TYPES,
+        statement_filename,
+        statement_sheet,
+    )
+
+    customer = customer_get(company=request.company, ref=str(ref))
+    start, end = statement_period(request.GET)
+    try:
+        statement = customer_statement(
+            company=request.company, customer=customer, start=start, end=end
+        )
+    except ValidationError as exc:  # a period ending before it starts
+        return HttpResponseBadRequest(exc.message, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(statement_sheet(statement, extension), CONTENT_TYPES[extension])
+    name = statement_filename(statement, extension)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -16,8 +16,9 @@ KIND_CHOICES = [(k, k) for k in ("invoice", "credit_note", "quote", "statement")
 # Written by their own apps with their own wording: reminders (relances), renewal notices
 # of recurring invoices.
 REMINDER, RENEWAL = "reminder", "renewal"
-# Messages to the company's own people (bank feed warnings…): written, not templated.
-NOTICE = "notice"
+# Messages to the company's own people (bank feed warnings…; the weekly digest of the
+# receivables, solde.reports.digest): written, not templated.
+NOTICE, DIGEST = "notice", "digest"
 LANGUAGE_CHOICES = [("fr", "fr"), ("en", "en")]
 
 
@@ -51,7 +52,13 @@ class OutboundEmail(CompanyOwned):
 
     kind = models.CharField(
         max_length=12,
-        choices=[*KIND_CHOICES, (NOTICE, NOTICE), (REMINDER, REMINDER), (RENEWAL, RENEWAL)],
+        choices=[
+            *KIND_CHOICES,
+            (NOTICE, NOTICE),
+            (REMINDER, REMINDER),
+            (RENEWAL, RENEWAL),
+            (DIGEST, DIGEST),
+        ],
     )
     # What was sent; kept (emptied) if the object is ever deleted, as the record of a send.
     customer = models.ForeignKey(

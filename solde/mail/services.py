@@ -36,7 +36,14 @@ from solde.invoicing.pdf import invoice_pdf_bytes
 from solde.invoicing.quote_pdf import render_quote_pdf
 from solde.mail import compose, delivery, texts
 from solde.mail.attachments import draw_pending
-from solde.mail.models import NOTICE, REMINDER, EmailTemplate, OutboundAttachment, OutboundEmail
+from solde.mail.models import (
+    DIGEST,
+    NOTICE,
+    REMINDER,
+    EmailTemplate,
+    OutboundAttachment,
+    OutboundEmail,
+)
 from solde.mail.queries import email_template_get
 
 log = logging.getLogger(__name__)
@@ -312,17 +319,26 @@ def statement_send(
 
 
 def company_notice_send(
-    *, company: Company, to: list[str], subject: str, body: str
+    *,
+    company: Company,
+    to: list[str],
+    subject: str,
+    body: str,
+    kind: str = NOTICE,
+    language: str | None = None,
 ) -> OutboundEmail:
     """Queue a message to the company's own people (a bank feed that stopped, a consent
-    about to end), through the same outbox as customers' emails. Call it inside the
-    transaction of the change it tells about: it is delivered only if that commits."""
+    about to end; kind DIGEST: the weekly digest), through the same outbox as customers'
+    emails, in `language` (else the active one). Call it inside the transaction of the
+    change it tells about: it is delivered only if that commits."""
     if not to:
         raise ValidationError("A notice needs a recipient.", field="to")
-    language = (get_language() or "fr")[:2]
+    if kind not in (NOTICE, DIGEST):
+        raise ValidationError(f"Unknown notice kind {kind!r}.", field="kind")
+    language = (language or get_language() or "fr")[:2]
     return _write(
         company=company,
-        kind=NOTICE,
+        kind=kind,
         language=language if language in texts.LANGUAGES else "fr",
         to=list(to),
         subject=subject,

@@ -1,4 +1,5 @@
-"""Sign-in, the start page that picks a company, the home page, and the health check."""
+"""Sign-in, the start page that picks a company, and the health check (the company's home
+page is the receivables dashboard: solde.reports.views.dashboard)."""
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -7,9 +8,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 
-from solde.core import clock
-from solde.invoicing.queries import receivable_summary
-from solde.web.company import company_page, user_companies
+from solde.web.company import user_companies
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -31,12 +30,6 @@ def start(request):
     if len(companies) == 1:
         return redirect("home", companies[0].slug)
     return render(request, "web/start.html", {"companies": companies})
-
-
-@company_page()
-def home(request):
-    summary = receivable_summary(company=request.company, today=clock.today())
-    return render(request, "web/home.html", {"summary": summary, "today": clock.today()})
 
 
 def healthz(request):

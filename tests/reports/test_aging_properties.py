@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from solde.core import clock
 from solde.core.errors import SoldeError
+from solde.core.money import quantize
 from solde.invoicing.services import credit_note_create, invoice_issue
 from solde.payments.queries import customer_balances, invoices_as_of
 from solde.payments.services import allocation_undo, invoice_write_off, payment_record
@@ -111,7 +112,9 @@ def open_balances(company, day) -> dict[int, Decimal]:
         .values("customer_id")
         .annotate(s=Sum("balance_as_of"))
     )
-    return {r["customer_id"]: r["s"] for r in rows if r["s"]}
+    # SQLite sums decimal columns as floats: the reference is quantized like the report.
+    sums = {r["customer_id"]: quantize(r["s"] or ZERO, company.currency) for r in rows}
+    return {customer: s for customer, s in sums.items() if s}
 
 
 @PROPERTY

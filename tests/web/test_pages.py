@@ -166,10 +166,14 @@ def test_a_payment_from_the_payments_page_pays_the_chosen_invoices(browser, comp
 
 def test_the_home_page_shows_what_is_overdue(browser, company, customer):
     from datetime import date
+    from html import unescape
 
     make_invoice(company, customer, lines=[line("100")], issue_date=date(2026, 9, 1))
     page = browser.get(url("home", company)).content.decode()
-    assert "FA-2026-00001" in page
+    # The dashboard's overdue figure opens the overdue invoices, oldest first.
+    overdue = url("report_invoices", company) + "?as_of=2026-11-20&amp;bucket=overdue"
+    assert f'<a href="{overdue}">120,00' in page
+    assert "FA-2026-00001" in browser.get(unescape(overdue)).content.decode()
 
 
 def test_language_switch(browser, company):
