@@ -315,7 +315,10 @@ def _create_batch(company, batch, seller, actor, result: ImportResult) -> None:
                 total=total,
                 balance=total - paid,
                 status=status,
-                paid_on=(rec.payment_date or today) if status == Invoice.PAID else None,
+                # The date of the allocation written below, as refresh_invoice sets it.
+                paid_on=max(rec.payment_date or today, rec.issue_date)
+                if status == Invoice.PAID
+                else None,
                 seller_snapshot=seller,
                 buyer_snapshot=party_snapshot(customer),
                 issued_at=now,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
+from django.db.models import DateField, DecimalField, Max, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from solde.companies.models import Company
@@ -27,6 +27,23 @@ def _active_sum(**outer) -> Coalesce:
     return Coalesce(Subquery(sums, output_field=_AMOUNT), Value(ZERO), output_field=_AMOUNT)
 
 
+def _last_active_date() -> Subquery:
+    dates = (
+        Allocation.objects.active()
+        .filter(invoice=OuterRef("pk"))
+        .order_by()
+        .values("invoice")
+        .annotate(d=Max("date"))
+        .values("d")
+    )
+    return Subquery(dates, output_field=DateField())
+
+
+def _paid_on(invoice) -> object:
+    """What refresh_invoice stores: the last allocation's date once nothing is left."""
+    return invoice.last_date if invoice.total - invoice.settled == ZERO else None
+
+
 def check_caches(*, company: Company, fix: bool = False) -> list[str]:
     """Compare every cached balance with one recomputed by the database; fix if asked.
 
@@ -37,13 +54,10 @@ def check_caches(*, company: Company, fix: bool = False) -> list[str]:
         Invoice.objects.for_company(company)
         .issued()
         .exclude(kind=Invoice.CREDIT_NOTE)
-        .annotate(settled=_active_sum(invoice=OuterRef("pk")))
+        .annotate(settled=_active_sum(invoice=OuterRef("pk")), last_date=_last_active_date())
     )
-    wrong = [
-        i
-        for i in invoices.only("pk", "number", "total", "balance")
-        if i.total - i.settled != i.balance
-    ]
+    rows = invoices.only("pk", "number", "total", "balance", "paid_on")
+    wrong = [i for i in rows if i.total - i.settled != i.balance or i.paid_on != _paid_on(i)]
     notes = (
         Invoice.objects.for_company(company)
         .issued()
@@ -57,6 +71,8 @@ def check_caches(*, company: Company, fix: bool = False) -> list[str]:
     ]
     problems += [
         f"{i.number}: cached balance {i.balance}, allocations say {i.total - i.settled}"
+        if i.total - i.settled != i.balance
+        else f"{i.number}: cached paid-in-full date {i.paid_on}, allocations say {_paid_on(i)}"
         for i in wrong
     ]
     payments = (

@@ -47,7 +47,17 @@ class Payment(CompanyOwned):
 
     class Meta:
         ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["company", "customer", "date"])]
+        indexes = [
+            models.Index(fields=["company", "customer", "date"]),
+            # Customer credit at a date reads the payments with something left, and the
+            # few cancelled (queries.customer_credits).
+            models.Index(fields=["company", "unallocated"]),
+            models.Index(
+                fields=["company", "cancelled_on"],
+                condition=Q(cancelled_on__isnull=False),
+                name="payment_cancelled_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.date} {self.amount} {self.currency}"
@@ -113,6 +123,13 @@ class Allocation(CompanyOwned):
         indexes = [
             models.Index(fields=["company", "customer", "date"]),
             models.Index(fields=["invoice", "date"]),
+            models.Index(fields=["company", "date"]),  # allocations since a day
+            # The few undone allocations, asked for by the reports (maybe_open_on).
+            models.Index(
+                fields=["company", "undone_on"],
+                condition=Q(undone_on__isnull=False),
+                name="allocation_undone_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -32,7 +32,7 @@ from solde.core.money import ZERO, quantize
 from solde.customers.models import Customer
 from solde.invoicing.models import Invoice
 from solde.payments.models import Allocation
-from solde.payments.queries import customer_balances
+from solde.payments.queries import customer_credits, maybe_open_on
 
 BY_CUSTOMER, BY_SEGMENT = "customer", "segment"
 
@@ -105,6 +105,7 @@ def _sums(company: Company, as_of: date, boundaries, labels, by) -> dict:
         Invoice.objects.for_company(company)
         .receivable()
         .filter(issue_date__lte=as_of)
+        .filter(maybe_open_on(company, as_of))
         .alias(due=Coalesce("due_date", "issue_date"))
         .annotate(bucket=_bucket(as_of, boundaries, labels))
     )
@@ -113,6 +114,7 @@ def _sums(company: Company, as_of: date, boundaries, labels, by) -> dict:
         .active_on(as_of)
         .filter(invoice__state=Invoice.ISSUED, invoice__issue_date__lte=as_of)
         .exclude(invoice__kind=Invoice.CREDIT_NOTE)
+        .filter(maybe_open_on(company, as_of, through="invoice"))
         .alias(due=Coalesce("invoice__due_date", "invoice__issue_date"))
         .annotate(bucket=_bucket(as_of, boundaries, labels))
     )
@@ -128,15 +130,13 @@ def _sums(company: Company, as_of: date, boundaries, labels, by) -> dict:
 def _credits(company: Company, as_of: date, by, customers: dict) -> dict:
     """{group: customer credit in the company's currency} (customers' credit only)."""
     credits: dict = defaultdict(lambda: ZERO)
-    for row in customer_balances(company, as_of):
-        if row.currency != company.currency or row.customer_id is None or not row.credit:
-            continue
+    for customer_id, credit in customer_credits(company, as_of).items():
         group = None
         if by == BY_CUSTOMER:
-            group = row.customer_id
+            group = customer_id
         elif by == BY_SEGMENT:
-            group = customers[row.customer_id]["segment"]
-        credits[group] += row.credit
+            group = customers[customer_id]["segment"]
+        credits[group] += credit
     return credits
 
 
@@ -167,7 +167,7 @@ def aging(
     """The company's receivables at the end of `as_of`, aged, in its own currency.
 
     `by`: "customer" (rows of customer code and name), "segment" or None (totals only).
-    Queries: 2 for the buckets, 5 for the credit (customer_balances), 1 for the names.
+    Queries: 2 for the buckets, 5 for the credit (customer_credits), 1 for the names.
     """
     boundaries = tuple(boundaries)
     labels = bucket_labels(boundaries)

@@ -44,3 +44,19 @@ def test_check_finds_and_rebuilds_a_drifted_cache(company, customer):
     assert len(problems) == 1 and invoice.number in problems[0]
     invoice.refresh_from_db()
     assert invoice.balance == 100 and check_caches(company=company) == []
+
+
+def test_check_finds_and_rebuilds_a_wrong_paid_in_full_date(company, customer):
+    # The reports skip invoices paid in full by the day asked (paid_on), so that date
+    # is checked too: 120 paid on 2026-11-05 and 2026-11-09 → paid in full on 11-09.
+    invoice = make_invoice(company, customer, issue_date=date(2026, 11, 2))
+    payment_record(company=company, amount="60", date=date(2026, 11, 5), invoices=[invoice])
+    payment_record(company=company, amount="60", date=date(2026, 11, 9), invoices=[invoice])
+    assert check_caches(company=company) == []
+    Invoice.objects.filter(pk=invoice.pk).update(paid_on=date(2026, 11, 5))
+    problems = check_caches(company=company, fix=True)
+    assert problems == [
+        f"{invoice.number}: cached paid-in-full date 2026-11-05, allocations say 2026-11-09"
+    ]
+    invoice.refresh_from_db()
+    assert invoice.paid_on == date(2026, 11, 9) and check_caches(company=company) == []
