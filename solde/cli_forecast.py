@@ -71,28 +71,9 @@ def forecast_cmd(args):
 
 
 def risk_document(as_of, currency: str, rows) -> dict:
-    from solde.reports.risk import reason_values
+    from solde.reports.risk import risk_entries
 
-    return {
-        "as_of": as_of.isoformat(),
-        "customers": [
-            {
-                "code": row.code,
-                "name": row.name,
-                "score": row.risk.score,
-                "level": row.risk.level,
-                "reasons": [
-                    {
-                        "code": r.code,
-                        "points": r.points,
-                        "values": reason_values(r.values, currency),
-                    }
-                    for r in row.risk.reasons
-                ],
-            }
-            for row in rows
-        ],
-    }
+    return {"as_of": as_of.isoformat(), "customers": risk_entries(rows, currency)}
 
 
 def risk_cmd(args):

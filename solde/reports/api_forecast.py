@@ -15,7 +15,7 @@ from solde.core import clock
 from solde.core.forecast import MAX_WEEKS, WEEKS
 from solde.core.money import format_amount
 from solde.reports.forecast import forecast
-from solde.reports.risk import reason_values, risk_list
+from solde.reports.risk import risk_entries, risk_list
 
 
 class ForecastQuery(serializers.Serializer):
@@ -105,25 +105,11 @@ def forecast_body(made) -> dict:
 
 
 def risk_body(as_of, currency: str, rows) -> dict:
+    entries = risk_entries(rows, currency)
     return {
         "as_of": as_of,
         "customers": [
-            {
-                "public_id": row.public_id,
-                "code": row.code,
-                "name": row.name,
-                "score": row.risk.score,
-                "level": row.risk.level,
-                "reasons": [
-                    {
-                        "code": r.code,
-                        "points": r.points,
-                        "values": reason_values(r.values, currency),
-                    }
-                    for r in row.risk.reasons
-                ],
-            }
-            for row in rows
+            {"public_id": row.public_id, **entry} for row, entry in zip(rows, entries, strict=True)
         ],
     }
 

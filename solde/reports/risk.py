@@ -160,3 +160,21 @@ def risk_of(customer: Customer, as_of: date) -> core.RiskScore:
     """One customer's risk score at the end of as_of (0, low, no reasons without data)."""
     scores = _scores(customer.company, as_of, [customer.pk])
     return scores.get(customer.pk) or core.score(core.Behaviour())
+
+
+def risk_entries(rows, currency: str) -> list[dict]:
+    """Each customer's code, name, score, level and reasons (amounts as strings): the
+    CLI's and the API's documents share them."""
+    return [
+        {
+            "code": row.code,
+            "name": row.name,
+            "score": row.risk.score,
+            "level": row.risk.level,
+            "reasons": [
+                {"code": r.code, "points": r.points, "values": reason_values(r.values, currency)}
+                for r in row.risk.reasons
+            ],
+        }
+        for row in rows
+    ]

@@ -17,27 +17,11 @@ All dates in 2026; today is 2026-11-20.
 
 from __future__ import annotations
 
-from datetime import date
-
 from solde.core import clock
 from solde.payments.services import payment_record
 from solde.reminders.services import dispute_open, dispute_resolve, holds_settle, promise_record
-from tests.builders import line, make_customer, make_invoice
-
-
-def day(text: str) -> date:
-    return date.fromisoformat(f"2026-{text}")
-
-
-def _invoice(company, customer, price, issued, due, **fields):
-    return make_invoice(
-        company,
-        customer,
-        lines=[line(price, rate="0")],
-        issue_date=day(issued),
-        due_date=day(due),
-        **fields,
-    )
+from tests.builders import make_customer
+from tests.reports.kpi_ledger import _invoice, day  # the same ledger conventions
 
 
 def _pay(company, invoice, amount, on):
