@@ -8,34 +8,43 @@
 
 One company whose three years of receivables bench/analytics_case.py draws (its
 docstring says what happens to the invoices): 20,000 customers in segments, the
-documents (invoices, deposits, credit notes, a few in USD or GBP), their payments and
-allocations (partial and full payments, bounced ones undone, settlement gaps and bad
-debts written off, credit notes applied), disputes, and caches consistent with them.
-The rows are written with COPY (PostgreSQL) or one executemany per table and chunk
-(SQLite), by a child process, so the peak memory of the figures below is their own.
+documents (invoices, deposits, credit notes, a few in USD or GBP) with their parties'
+snapshots, their payments and allocations (partial and full payments, bounced ones
+undone, settlement gaps and bad debts written off, credit notes applied), disputes, and
+caches consistent with them. The rows are written with COPY (PostgreSQL) or one
+executemany per table and chunk (SQLite), secondary indexes built at the end, by a child
+process, so the peak memory printed for the figures is their own.
 
-Then, each after one warm-up, the best of 3 runs of: the aged balance
+Then, each after one warm-up, the best of `--runs` (3) runs of: the aged balance
 (`reports.queries.aging`, totals only and per customer) as of today and a year ago; the
-KPIs, summary and DSO trend (`reports.kpis`) and the cash-in forecast
-(`reports.forecast`) when those modules exist; the dashboard (the company's home page)
-and the aged-balance page through Django's test client, logged in as the owner (the
-whole server side: middleware, view, queries, template; no network). Never asserts.
+summary, KPIs and DSO trend (`reports.kpis`), the risk scores and the cash-in forecast
+when those modules exist; the dashboard (the company's home page) and each block it loads
+afterwards, and the aged-balance page, through Django's test client logged in as the
+owner (the whole server side: middleware, view, queries, template; no network). A figure
+slower than `--limit` seconds is stopped and said so. `--reuse` measures again the case
+of an earlier run (its SOLDE_DATA_DIR, or PostgreSQL's database not flushed), after any
+new migration and fresh statistics. Never asserts.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import html
 import importlib
 import inspect
 import json
+import logging
 import os
 import random
 import re
 import resource
 import sys
+import threading
 import time
 import traceback
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -47,6 +56,12 @@ from _setup import django_ready, indexes_deferred, rows_write  # noqa: E402
 TODAY, YEAR_AGO = case.TODAY, case.TODAY - timedelta(days=365)
 CHUNK = 50_000  # documents per transaction
 SLUG = "bench"
+
+
+@dataclass(frozen=True)
+class Runs:
+    count: int  # timed runs after the warm-up
+    limit: int  # seconds: a figure slower than this is stopped
 
 
 def first_id(model) -> int:
@@ -65,14 +80,7 @@ def write_case(company, args) -> None:
     from solde.payments.models import Allocation, Payment
     from solde.reminders.models import Dispute
 
-    sqlite = connection.vendor == "sqlite"
-    if sqlite:  # set-up only, on this child process's own connection: no journal at all
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA journal_mode=OFF")
-            cursor.execute("PRAGMA synchronous=OFF")
-            cursor.execute("PRAGMA cache_size=-1000000")
-    else:
-        _without_triggers()
+    _fast_session()
     rng = random.Random(args.seed)
     people = case.payers(args.customers, rng, first_id(Customer))
     parts = case.calibrated(people, args.invoices, args.allocations, args.seed)
@@ -106,29 +114,45 @@ def write_case(company, args) -> None:
             )
         print(f"  building the indexes ({time.perf_counter() - started:.0f} s)", flush=True)
     print(f"  vacuuming, analysing ({time.perf_counter() - started:.0f} s)", flush=True)
-    # Fresh statistics, as a nightly job keeps them; on PostgreSQL, VACUUM also marks the
-    # pages all-visible, as autovacuum does in production, so index-only scans can be used.
-    with connection.cursor() as cursor:
-        if sqlite:
-            cursor.execute("ANALYZE")
+    analysed()
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
             cursor.execute("PRAGMA journal_mode=WAL")  # as the settings have it
-        else:
-            for _kind, model, _columns in tables:
-                cursor.execute(f"VACUUM (ANALYZE) {model._meta.db_table}")
+
+
+def analysed() -> None:
+    """Fresh statistics, as a nightly job keeps them: without them SQLite's planner takes
+    poor paths through new indexes. On PostgreSQL, VACUUM also marks the pages
+    all-visible, as autovacuum does in production, so index-only scans can be used."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
             cursor.execute("ANALYZE")
+            return
+        for table in ("invoicing_invoice", "payments_payment", "payments_allocation"):
+            cursor.execute(f"VACUUM (ANALYZE) {table}")
+        cursor.execute("ANALYZE")
 
 
-def _without_triggers() -> None:
-    """PostgreSQL checks each row's foreign keys by a trigger, which costs two thirds of
-    the set-up: the rows are right by construction (SQLite's foreign_key_check finds
-    nothing wrong in the same case), so this session skips them if it may (superuser)."""
+def _fast_session() -> None:
+    """The set-up child's own connection. SQLite: no journal, no syncing (a crash loses
+    only this throwaway database), a 1 GB page cache. PostgreSQL checks each row's
+    foreign keys by a trigger, two thirds of the set-up's time: the rows are right by
+    construction (SQLite's foreign_key_check finds nothing wrong in the same case), so
+    the session skips them if it may (superuser)."""
     from django.db import DatabaseError, connection
 
-    try:
-        with connection.cursor() as cursor:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA journal_mode=OFF")
+            cursor.execute("PRAGMA synchronous=OFF")
+            cursor.execute("PRAGMA cache_size=-1000000")
+            return
+        try:
             cursor.execute("SET session_replication_role = replica")
-    except DatabaseError as error:
-        print(f"  foreign keys checked row by row ({error})".rstrip(), flush=True)
+        except DatabaseError as error:
+            print(f"  foreign keys checked row by row ({error})".rstrip(), flush=True)
 
 
 def set_up(company, args) -> float:
@@ -185,21 +209,51 @@ def described(company) -> str:
     )
 
 
-def best_of(work, runs: int) -> tuple[float, list[float]]:
-    work()  # warm-up: caches as a running server has them
+@contextlib.contextmanager
+def time_limit(seconds: int) -> Iterator[None]:
+    """Stop the database work of the block after `seconds` (a figure that slow is
+    reported as such rather than waited for)."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET statement_timeout = {int(seconds * 1000)}")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SET statement_timeout = 0")
+        return
+    timer = threading.Timer(seconds, connection.connection.interrupt)
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+
+
+def best_of(work, runs: Runs) -> tuple[float, list[float]]:
+    with time_limit(runs.limit):
+        work()  # warm-up: caches as a running server has them
     times = []
-    for _ in range(runs):
+    for _ in range(runs.count):
         started = time.perf_counter()
-        work()
+        with time_limit(runs.limit):
+            work()
         times.append(time.perf_counter() - started)
     return min(times), times
 
 
-def show(name: str, work, runs: int) -> None:
+def show(name: str, work, runs: Runs) -> None:
+    started = time.perf_counter()
     try:
         best, times = best_of(work, runs)
     except Exception as error:  # a module being built may fail: say so, measure the rest
-        print(f"{name:<50} failed: {type(error).__name__}: {error}")
+        if time.perf_counter() - started >= runs.limit:
+            print(f"{name:<50} over {runs.limit} s: stopped", flush=True)
+        else:
+            print(f"{name:<50} failed: {type(error).__name__}: {error}", flush=True)
         return
     each = " / ".join(f"{t:.3f}" for t in times)
     print(f"{name:<50} {best:>8.3f} s   ({each})", flush=True)
@@ -235,18 +289,20 @@ def later_blocks(response) -> list[str]:
     return [html.unescape(u) for u in re.findall(r'hx-get="([^"]+)"', response.content.decode())]
 
 
-def pages(company, user, runs: int) -> None:
+def pages(company, user, runs: Runs) -> None:
     """The dashboard, each block it loads afterwards, and the aged-balance page."""
     from django.test import Client
     from django.urls import Resolver404, resolve
 
+    logging.getLogger("django.request").setLevel(logging.CRITICAL)  # show() tells failures
     client = Client()
     client.force_login(user)
     for when, query in (("today", ""), ("as of a year ago", f"?as_of={YEAR_AGO}")):
         home = f"/c/{SLUG}/{query}"
         show(f"dashboard (home page), {when}", page(client, home), runs)
         try:
-            blocks = later_blocks(page(client, home)())
+            with time_limit(runs.limit):
+                blocks = later_blocks(page(client, home)())
         except Exception as error:  # noqa: BLE001 - the failure is already printed
             blocks = []
             print(f"  (its blocks not measured: {error})")
@@ -263,17 +319,22 @@ def pages(company, user, runs: int) -> None:
         show(f"aged-balance page, by {by}", page(client, path), runs)
 
 
-def figures(company, user, runs: int) -> None:
+def figures(company, user, runs: Runs) -> None:
     from solde.reports.queries import aging
 
     for day, when in ((TODAY, "today"), (YEAR_AGO, "a year ago")):
-        result = aging(company=company, as_of=day, by=None)
+        try:
+            with time_limit(runs.limit):
+                result = aging(company=company, as_of=day, by=None)
+        except Exception as error:  # noqa: BLE001 - said, and measured again below
+            print(f"receivables {when} ({day}): not read ({type(error).__name__}: {error})")
+            continue
         share = result.buckets[result.labels[-1]] / result.total * 100 if result.total else 0
         print(
             f"receivables {when} ({day}): {result.total:,} {result.currency}, "
             f"{share:.1f} % over 90 days, credit {result.credit:,}"
         )
-    print(f"{'figure':<50} {'best':>10}   (each of {runs} runs, s)")
+    print(f"{'figure':<50} {'best':>10}   (each of {runs.count} runs, s)")
     for day, when in ((TODAY, "today"), (YEAR_AGO, "a year ago")):
         for by in (None, "customer"):
             name = f"aging, {'totals' if by is None else 'by customer'}, as of {when}"
@@ -342,6 +403,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--reuse", action="store_true", help="measure the case already there")
     parser.add_argument("--explain", action="store_true", help="print the aging SQL and plans")
+    parser.add_argument("--limit", type=int, default=300, help="seconds before a figure stops")
     args = parser.parse_args()
     args.allocations = args.allocations or 2 * args.invoices
     vendor = django_ready(flush=not args.reuse)
@@ -356,6 +418,7 @@ def main() -> None:
     )
     if args.reuse:
         company = Company.objects.get(slug=SLUG)
+        analysed()  # the statistics of any index a migration added since
         print(f"database: {vendor} ({where}); the case already written")
     else:
         company = company_create(slug=SLUG, name="Bench SAS", iban="FR7630006000011234567890189")
@@ -372,7 +435,7 @@ def main() -> None:
     print(described(company))
     if args.explain:
         explain(company)
-    figures(company, user, args.runs)
+    figures(company, user, Runs(args.runs, args.limit))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS of the measurements: {peak:,.0f} MB")
 
