@@ -1,12 +1,15 @@
 """Receivables and collection figures at the end of any day, aggregated by the database.
 
-Balances follow the as-of definition of `queries.aging` (docs.md). Every figure is a
-conditional SUM over one scan of the invoices and one of their allocations (`scans`),
-so the number of queries is fixed whatever the number of invoices:
+Balances follow the as-of definition of `queries.aging` (docs.md) and read only the
+invoices that may be open at the date (`scans.balance_rows`); the other figures read an
+index range (issued in the window, paid in it, the last year's months). The number of
+queries is fixed whatever the number of invoices:
 
-- `summary`: 3 queries (invoices, allocations, payments for the credit);
-- `kpis`: the same 3, the invoices grouped by month for the count-back DSO;
-- `customer_stats`: 2 queries, grouped by customer;
+- `summary`: 7 (2 for the balances, 5 for the customer credit);
+- `kpis`: 12 (the balances at as_of and at the window's eve, the invoiced, the paid
+  invoices, the last months' sales for the count-back DSO, the credit); one more when
+  the receivables outlast those months' sales;
+- `customer_stats`: 3, grouped by customer;
 - `dso_trend` (`trend.py`): 3 queries grouped by day, whatever the number of months.
 
 The formulas are `solde.core.kpis`'; the database only counts and sums.
@@ -14,23 +17,26 @@ The formulas are `solde.core.kpis`'; the database only counts and sums.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from solde.companies.models import Company
 from solde.core import kpis as formulas
 from solde.core.money import ZERO, quantize, round_to
 from solde.invoicing.models import Invoice
-from solde.payments.models import Allocation, Payment
+from solde.payments.queries import customer_credits
 from solde.reports import scans
-from solde.reports.scans import RECEIVABLE, Measures
+from solde.reports.scans import RECEIVABLE, Conditions
 from solde.reports.sql import DaysBetween, MonthOf
 from solde.reports.trend import TrendPoint, dso_trend
 
 DSO_DAYS = formulas.DSO_DAYS
+COUNT_BACK_MONTHS = 4  # read first; the rest only when the receivables outlast them
 
 __all__ = [
     "CustomerStats",
@@ -100,65 +106,51 @@ class CustomerStats:
     overdue: Decimal
 
 
-def _position(company: Company, as_of: date) -> Measures:
-    """Every receivable, the not yet due and the disputed (the latter two small sets:
-    the allocation scan checks its rows against them)."""
+def _position(company: Company, as_of: date) -> Conditions:
+    """Every receivable, the not yet due and the disputed."""
     return {
-        "receivables": (None, as_of),
-        "not_due": (scans.due_from(as_of), as_of),  # days past due <= 0
-        "disputed": (scans.disputed_at(company, as_of), as_of),
+        "receivables": None,
+        "not_due": partial(scans.due_from, as_of),  # days past due <= 0
+        "disputed": partial(scans.disputed_at, company, as_of),
     }
 
 
-def _sound(company: Company, as_of: date) -> tuple[Q, date]:
-    """Receivables neither disputed nor more than 90 days past due: a small set, whose
-    complement is the doubtful (core.kpis.doubtful_ratio's condition)."""
-    recent = scans.due_from(as_of - timedelta(days=formulas.DOUBTFUL_AFTER_DAYS))
-    return recent & ~scans.disputed_at(company, as_of), as_of
+def _sound(company: Company, as_of: date) -> Callable[[str], Q]:
+    """Receivables neither disputed nor more than 90 days past due, whose complement is
+    the doubtful (core.kpis.doubtful_ratio's condition)."""
+    recent = as_of - timedelta(days=formulas.DOUBTFUL_AFTER_DAYS)
+
+    def sound(prefix: str) -> Q:
+        return scans.due_from(recent, prefix) & ~scans.disputed_at(company, as_of, prefix)
+
+    return sound
 
 
-# --- customer credit -----------------------------------------------------------------
-
-_CREDIT_NOTES = {"credit_notes": Sum("total", filter=Q(kind=Invoice.CREDIT_NOTE))}
-
-
-def _credit_used(as_of: date) -> dict:
-    used = scans.active_on(as_of) & ~Q(kind=Allocation.WRITE_OFF)
-    return {"credit_used": Sum("amount", filter=used)}
-
-
-def _credit(company: Company, as_of: date, invoice: dict, allocation: dict) -> Decimal:
-    """Customer credit as `payments.queries.customer_balances` defines it (so as
-    `queries.aging` reports it), for the whole company: customers' payments dated by
-    as_of and not cancelled by then + credit notes issued − their allocations active."""
-    paid = (
-        Payment.objects.for_company(company)
-        .filter(currency=company.currency, customer__isnull=False, date__lte=as_of)
-        .filter(Q(cancelled_on__isnull=True) | Q(cancelled_on__gt=as_of))
-        .aggregate(s=Sum("amount"))["s"]
-    )
-    used = allocation["credit_used"] or ZERO
-    return quantize((paid or ZERO) + (invoice["credit_notes"] or ZERO) - used, company.currency)
+def _credit(company: Company, as_of: date) -> Decimal:
+    """Customer credit as the aged balance reports it (`customer_credits`, 5 queries)."""
+    credits = customer_credits(company, as_of).values()
+    return quantize(sum(credits, ZERO), company.currency)
 
 
 # --- paid invoices -------------------------------------------------------------------
 
 
-def _paid(as_of: date, start: date | None) -> dict:
-    """Counts and day sums over the invoices paid in full (status "paid": neither
-    cancelled by credit notes nor written off) on a day in [start, as_of]. `paid_on` is
-    the date of the last allocation in force; docs.md says when that cache is exact."""
-    paid = RECEIVABLE & Q(status=Invoice.PAID, paid_on__lte=as_of)
-    if start is not None:
-        paid &= Q(paid_on__gte=start)
-    return {
-        "paid": Count("pk", filter=paid),
-        "on_time": Count("pk", filter=paid & Q(paid_on__lte=scans.due())),
-        "days_to_pay": Sum(DaysBetween("paid_on", "issue_date"), filter=paid),
-        "days_late": Sum(
-            DaysBetween("paid_on", scans.due()), filter=paid & Q(paid_on__gt=scans.due())
-        ),
-    }
+def _paid(company: Company, as_of: date, start: date | None) -> QuerySet:
+    """The invoices and deposits paid in full (status "paid": neither cancelled by credit
+    notes nor written off) on a day in [start, as_of], a range of the (company, paid_on)
+    index. `paid_on` is the date of the last allocation in force; docs.md says when that
+    cache is exact."""
+    paid = scans.invoices(company, as_of).filter(RECEIVABLE, status=Invoice.PAID)
+    paid = paid.filter(paid_on__lte=as_of, paid_on__gte=start or date.min)
+    return paid
+
+
+_PAID_SUMS = {
+    "paid": Count("pk"),
+    "on_time": Count("pk", filter=Q(paid_on__lte=scans.due())),
+    "days_to_pay": Sum(DaysBetween("paid_on", "issue_date")),
+    "days_late": Sum(DaysBetween("paid_on", scans.due()), filter=Q(paid_on__gt=scans.due())),
+}
 
 
 def _mean_days(total: int | None, count: int) -> Decimal | None:
@@ -184,15 +176,7 @@ def _behaviour(row: dict) -> dict:
 
 def summary(company: Company, as_of: date) -> Summary:
     """Receivables, not due, overdue, disputed and customer credit at the end of as_of."""
-    measures = _position(company, as_of)
-    (invoice,) = scans.rows(
-        scans.invoices(company, as_of), {**scans.invoice_side(measures), **_CREDIT_NOTES}
-    )
-    (allocation,) = scans.rows(
-        scans.allocations(company, as_of),
-        {**scans.allocation_side(company, measures), **_credit_used(as_of)},
-    )
-    open_ = scans.balances(invoice, allocation, measures, company.currency)
+    open_ = scans.balances(company, as_of, _position(company, as_of))
     return Summary(
         as_of=as_of,
         currency=company.currency,
@@ -200,7 +184,7 @@ def summary(company: Company, as_of: date) -> Summary:
         not_due=open_["not_due"],
         overdue=open_["receivables"] - open_["not_due"],
         disputed=open_["disputed"],
-        credit=_credit(company, as_of, invoice, allocation),
+        credit=_credit(company, as_of),
     )
 
 
@@ -217,9 +201,27 @@ def _sales_periods(months: list[dict], as_of: date, currency: str) -> list[formu
     ]
 
 
-def _add_up(rows: list[dict], names) -> dict:
-    """The month rows' sums added up (a few dozen rows, one per month)."""
-    return {name: sum((row[name] or 0 for row in rows), 0) for name in names}
+def _months(company: Company, as_of: date, since: date, before: date | None = None) -> list:
+    """Net sales per calendar month of the invoices issued from `since` to as_of (or to
+    the day before `before`), a range of the (company, issue_date) index."""
+    rows = scans.invoices(company, as_of).filter(issue_date__gte=since)
+    if before is not None:
+        rows = rows.filter(issue_date__lt=before)
+    months = rows.annotate(group=MonthOf("issue_date")).order_by().values("group")
+    return list(months.annotate(sales=Sum(scans.signed_total())))
+
+
+def _count_back(company: Company, as_of: date, receivables: Decimal) -> Decimal | None:
+    """The count-back DSO from the last few months' sales, and the months before them
+    only when the receivables outlast those (one more query)."""
+    cur = company.currency
+    recent = formulas.month_periods(as_of, COUNT_BACK_MONTHS)[-1][0]
+    months = _months(company, as_of, recent)
+    found = formulas.count_back_dso(receivables, _sales_periods(months, as_of, cur))
+    if found is None:
+        months += _months(company, as_of, date.min, before=recent)
+        found = formulas.count_back_dso(receivables, _sales_periods(months, as_of, cur))
+    return found
 
 
 def kpis(company: Company, as_of: date, days: int = DSO_DAYS) -> Kpis:
@@ -228,29 +230,14 @@ def kpis(company: Company, as_of: date, days: int = DSO_DAYS) -> Kpis:
     scans.check_positive(days, "days")
     cur = company.currency
     start, _ = formulas.dso_window(as_of, days)
-    opening = start - timedelta(days=1)
-    measures = {
-        **_position(company, as_of),
-        "sound": _sound(company, as_of),
-        "opening": (None, opening),
-    }
-    sums = {
-        **scans.invoice_side(measures),
-        **_CREDIT_NOTES,
-        **_paid(as_of, start),
-        "invoiced": Sum(scans.signed_total(), filter=Q(issue_date__gte=start)),
-        "sales": Sum(scans.signed_total()),
-    }
-    months = scans.rows(scans.invoices(company, as_of), sums, group=MonthOf("issue_date"))
-    invoice = _add_up(months, sums)
-    (allocation,) = scans.rows(
-        scans.allocations(company, as_of),
-        {**scans.allocation_side(company, measures), **_credit_used(as_of)},
+    open_ = scans.balances(
+        company, as_of, {**_position(company, as_of), "sound": _sound(company, as_of)}
     )
-    open_ = scans.balances(invoice, allocation, measures, cur)
+    opening = scans.balances(company, start - timedelta(days=1), {"opening": None})["opening"]
+    window = scans.invoices(company, as_of).filter(issue_date__gte=start)
+    invoiced = quantize(window.aggregate(s=Sum(scans.signed_total()))["s"] or ZERO, cur)
+    paid = _paid(company, as_of, start).aggregate(**_PAID_SUMS)
     receivables, not_due = open_["receivables"], open_["not_due"]
-    invoiced = quantize(Decimal(invoice["invoiced"]), cur)
-    periods = _sales_periods(months, as_of, cur)
     return Kpis(
         as_of=as_of,
         currency=cur,
@@ -259,19 +246,19 @@ def kpis(company: Company, as_of: date, days: int = DSO_DAYS) -> Kpis:
         not_due=not_due,
         overdue=receivables - not_due,
         disputed=open_["disputed"],
-        credit=_credit(company, as_of, invoice, allocation),
+        credit=_credit(company, as_of),
         doubtful=receivables - open_["sound"],
-        opening=open_["opening"],
+        opening=opening,
         invoiced=invoiced,
         dso=formulas.dso(receivables, invoiced, days),
-        count_back_dso=formulas.count_back_dso(receivables, periods),
+        count_back_dso=_count_back(company, as_of, receivables),
         best_possible_dso=formulas.best_possible_dso(not_due, invoiced, days),
-        cei=formulas.cei(open_["opening"], invoiced, receivables, not_due),
-        turnover=formulas.receivables_turnover(invoiced, (open_["opening"], receivables)),
-        invoices_paid=invoice["paid"],
+        cei=formulas.cei(opening, invoiced, receivables, not_due),
+        turnover=formulas.receivables_turnover(invoiced, (opening, receivables)),
+        invoices_paid=paid["paid"],
         # core.kpis.doubtful_ratio's formula over the sums; its condition is in _sound.
         doubtful_ratio=formulas.share(receivables - open_["sound"], receivables),
-        **_behaviour(invoice),
+        **_behaviour(paid),
     )
 
 
@@ -280,27 +267,21 @@ def customer_stats(
 ) -> dict[int, CustomerStats]:
     """Per customer id: the invoices paid in full in [start, as_of] (since the first day
     when start is None) and how, and the open and overdue balances at as_of. Customers
-    with neither a paid invoice nor a balance are left out."""
-    measures = {"balance": (None, as_of), "not_due": (scans.due_from(as_of), as_of)}
-    invoices = scans.rows(
-        scans.invoices(company, as_of),
-        {**scans.invoice_side(measures), **_paid(as_of, start)},
-        group=F("customer_id"),
-    )
-    allocations = scans.rows(
-        scans.allocations(company, as_of),
-        scans.allocation_side(company, measures),
-        group=F("customer_id"),
-    )
-    settled = {row["group"]: row for row in allocations}
+    with neither a paid invoice nor a balance are left out (3 queries)."""
+    conditions = {"balance": None, "not_due": partial(scans.due_from, as_of)}
+    open_ = scans.balance_rows(company, as_of, conditions, group="customer_id")
+    paid = _paid(company, as_of, start).order_by().values("customer_id").annotate(**_PAID_SUMS)
+    paid = {row["customer_id"]: row for row in paid}
     stats = {}
-    for row in invoices:  # one row per customer
-        open_ = scans.balances(row, settled.get(row["group"], {}), measures, company.currency)
-        if row["paid"] or open_["balance"]:
-            stats[row["group"]] = CustomerStats(
+    none = dict.fromkeys(_PAID_SUMS, 0)
+    zero = dict.fromkeys(conditions, ZERO)
+    for customer in set(open_) | set(paid):
+        row, balances = paid.get(customer, none), open_.get(customer, zero)
+        if row["paid"] or balances["balance"]:
+            stats[customer] = CustomerStats(
                 invoices_paid=row["paid"],
-                balance=open_["balance"],
-                overdue=open_["balance"] - open_["not_due"],
+                balance=balances["balance"],
+                overdue=balances["balance"] - balances["not_due"],
                 **_behaviour(row),
             )
     return stats

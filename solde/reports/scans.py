@@ -1,24 +1,25 @@
-"""The building blocks of the figures: one scan of the invoices, one of the allocations.
+"""The building blocks of the figures: open balances at a day, read only where they may be.
 
 An open balance at the end of day D is the invoice's total − its allocations active at D
 (docs.md), so for any set of invoices, Σ open balances = Σ totals − Σ active allocations
-of those invoices. A *measure* names a set and its day: every receivable issued by the
-day (condition None), or those of them meeting a condition on the invoice's fields.
-`invoice_side` and `allocation_side` turn measures into conditional SUMs, one column
-each, over `invoices` and `allocations`.
+of those invoices. Invoices paid in full by D (and not reopened since) have a balance of
+exactly zero then: `payments.queries.maybe_open_on` leaves them out, so `balance_rows`
+reads only the invoices that may be open at D and their allocations, two queries through
+the `(company, paid_on)` and undone-allocation indexes, whatever the number of paid ones.
 
-The allocation scan reads the allocations table alone, without a join: an allocation is
-always on an issued invoice or deposit, for its customer, in its currency, dated on or
-after its issue date (payments.services, the imports and the bank batches write them
-so). A condition on the invoice becomes `invoice_id IN (the invoices meeting it)`, so
-conditions select small sets (not yet due, recent, disputed) and larger ones are derived
-by difference
-(overdue = receivables − not due; doubtful = receivables − recent and undisputed).
+A *condition* names a subset of those receivables (None: all of them) by a Q on the
+invoice's fields. The allocation query needs the invoice only for the conditions: an
+allocation is always on an issued invoice or deposit, for its customer, in its currency,
+dated on or after its issue date (payments.services, the imports and the bank batches
+write them so). Larger sets are derived by difference (overdue = receivables − not due;
+doubtful = receivables − recent and undisputed).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import Case, F, Q, QuerySet, Sum, When
 from django.db.models.functions import Coalesce
@@ -28,12 +29,14 @@ from solde.core.errors import ValidationError
 from solde.core.money import ZERO, quantize
 from solde.invoicing.models import Invoice
 from solde.payments.models import Allocation
+from solde.payments.queries import maybe_open_on
 from solde.reminders.models import Dispute
 
 RECEIVABLE = ~Q(kind=Invoice.CREDIT_NOTE)  # invoices and deposits; credit notes are credit
 
-# A balance measure: which receivables (None: all) issued by which day, at its end.
-Measures = dict[str, tuple[Q | None, date]]
+# Named subsets of the receivables (None: all of them): a condition on the invoice's
+# fields, given the prefix that reaches the invoice ("" or "invoice__").
+Conditions = dict[str, Callable[[str], Q] | None]
 
 
 def active_on(day: date) -> Q:
@@ -63,13 +66,16 @@ def allocations(company: Company, as_of: date) -> QuerySet:
     )
 
 
-def due_from(day: date) -> Q:
+def due_from(day: date, prefix: str = "") -> Q:
     """Invoices due on `day` or later (the issue date standing for a missing due date),
-    in a form the (company, due_date) index can answer."""
-    return Q(due_date__gte=day) | Q(due_date__isnull=True, issue_date__gte=day)
+    in a form the (company, due_date) index can answer; `prefix` "invoice__" says it of
+    an allocation's invoice."""
+    return Q(**{f"{prefix}due_date__gte": day}) | Q(
+        **{f"{prefix}due_date__isnull": True, f"{prefix}issue_date__gte": day}
+    )
 
 
-def disputed_at(company: Company, day: date) -> Q:
+def disputed_at(company: Company, day: date, prefix: str = "") -> Q:
     """Invoices with a dispute open at the end of `day`: opened by then, not resolved."""
     disputes = (
         Dispute.objects.for_company(company)
@@ -77,40 +83,64 @@ def disputed_at(company: Company, day: date) -> Q:
         .filter(Q(resolved_on__isnull=True) | Q(resolved_on__gt=day))
         .values("invoice_id")
     )
-    return Q(pk__in=disputes)
+    return Q(**{f"{prefix}pk__in": disputes})
 
 
-def invoice_side(measures: Measures) -> dict:
-    return {
-        name: Sum("total", filter=RECEIVABLE & Q(issue_date__lte=day) & (cond or Q()))
-        for name, (cond, day) in measures.items()
-    }
+def _open_invoices(company: Company, day: date) -> QuerySet:
+    """Receivables in the company's currency issued by `day` that may be open then."""
+    return invoices(company, day).filter(RECEIVABLE).filter(maybe_open_on(company, day))
 
 
-def allocation_side(company: Company, measures: Measures) -> dict:
-    sums = {}
-    for name, (cond, day) in measures.items():
-        chosen = active_on(day)
-        if cond is not None:
-            ids = invoices(company, day).filter(RECEIVABLE & cond).values("pk")
-            chosen &= Q(invoice_id__in=ids)  # uncorrelated: the set is built once
-        sums[name] = Sum("amount", filter=chosen)
-    return sums
+def _open_allocations(company: Company, day: date) -> QuerySet:
+    """The allocations active at `day` of the invoices that may be open then."""
+    return (
+        Allocation.objects.for_company(company)
+        .filter(currency=company.currency)
+        .filter(active_on(day))
+        .filter(maybe_open_on(company, day, through="invoice"))
+    )
 
 
-def rows(queryset: QuerySet, sums: dict, group=None) -> list[dict]:
-    """One row of sums, or one per value of `group` (an expression), keyed "group"."""
+def _grouped(queryset: QuerySet, sums: dict, group: str | None) -> dict:
+    """{group value (None without a group): {name: sum}}."""
     if group is None:
-        return [queryset.aggregate(**sums)]
-    return list(queryset.annotate(group=group).order_by().values("group").annotate(**sums))
+        return {None: queryset.aggregate(**sums)}
+    rows = queryset.order_by().values(group).annotate(**sums)
+    return {row[group]: row for row in rows}
 
 
-def balances(invoice: dict, allocation: dict, measures: Measures, currency: str) -> dict:
-    """Σ open balance per measure: the invoice side's sum − the allocation side's."""
-    return {
-        name: quantize((invoice.get(name) or ZERO) - (allocation.get(name) or ZERO), currency)
-        for name in measures
+def balance_rows(
+    company: Company, day: date, conditions: Conditions, group: str | None = None
+) -> dict:
+    """Σ open balances at the end of `day` per condition, as {None: {name: amount}} or,
+    grouped by a field both tables have (`customer_id`), one such dict per value with a
+    receivable. 2 queries."""
+    totals = {
+        name: Sum("total", filter=cond("") if cond else Q()) for name, cond in conditions.items()
     }
+    # The allocations' conditions are said of their invoice, joined: an id list instead
+    # could hold most invoices at a past date, which PostgreSQL rescans row by row.
+    settled = {
+        name: Sum("amount", filter=cond("invoice__") if cond else Q())
+        for name, cond in conditions.items()
+    }
+    invoice = _grouped(_open_invoices(company, day), totals, group)
+    allocation = _grouped(_open_allocations(company, day), settled, group)
+    cur = company.currency
+    return {
+        key: {
+            name: quantize(
+                (row.get(name) or ZERO) - (allocation.get(key, {}).get(name) or ZERO), cur
+            )
+            for name in conditions
+        }
+        for key, row in invoice.items()
+    }
+
+
+def balances(company: Company, day: date, conditions: Conditions) -> dict[str, Decimal]:
+    """Σ open balances at the end of `day` per condition, for the whole company."""
+    return balance_rows(company, day, conditions)[None]
 
 
 def signed_total() -> Case:
