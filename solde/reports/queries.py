@@ -167,17 +167,18 @@ def aging(
     """The company's receivables at the end of `as_of`, aged, in its own currency.
 
     `by`: "customer" (rows of customer code and name), "segment" or None (totals only).
-    Queries: 2 for the buckets, 5 for the credit (customer_credits), 1 for the names.
+    Queries: 2 for the buckets, 5 for the credit (customer_credits), 1 for the names (with
+    rows).
     """
     boundaries = tuple(boundaries)
     labels = bucket_labels(boundaries)
     _group_key(by)  # refuse an unknown grouping before querying
     currency = company.currency
     sums = _sums(company, as_of, boundaries, labels, by)
-    customers = {
-        c["pk"]: c
-        for c in Customer.objects.for_company(company).values("pk", "code", "name", "segment")
-    }
+    customers = {}
+    if by is not None:  # the names and segments, only for rows
+        rows = Customer.objects.for_company(company).values("pk", "code", "name", "segment")
+        customers = {c["pk"]: c for c in rows}
     credits = _credits(company, as_of, by, customers)
     company_buckets = dict.fromkeys(labels, ZERO)
     others: dict = defaultdict(lambda: ZERO)

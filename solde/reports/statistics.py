@@ -11,9 +11,6 @@ from django.db import connection
 
 from solde.invoicing.models import Invoice
 
-# Rows read per index: enough for the planner, and ANALYZE of a big ledger stays quick.
-ANALYSIS_LIMIT = 10_000
-
 
 def refresh_statistics() -> bool:
     """ANALYZE an SQLite database holding invoices; an empty one is left without
@@ -21,7 +18,10 @@ def refresh_statistics() -> bool:
     if connection.vendor != "sqlite" or not Invoice.objects.exists():
         return False
     with connection.cursor() as cursor:
-        cursor.execute(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
+        # Every row: with `PRAGMA analysis_limit` the estimates of the partial indexes
+        # (undone allocations, cancelled payments) came out a thousand times too big and
+        # the customer credit took 6 s instead of 0.03 at a million invoices.
+        cursor.execute("PRAGMA analysis_limit=0")
         cursor.execute("ANALYZE")
     return True
 

@@ -190,3 +190,5 @@ def test_the_database_aggregates_in_a_fixed_number_of_queries(
         aging(company=company, as_of=date(2026, 11, 20))
     bucket_sql = context.captured_queries[0]["sql"]
     assert "CASE WHEN" in bucket_sql and "GROUP BY" in bucket_sql
+    with django_assert_num_queries(7):  # totals only: no names to read
+        aging(company=company, as_of=date(2026, 11, 20), by=None)
