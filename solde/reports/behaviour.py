@@ -3,11 +3,14 @@
 Everything is "as of the end of `as_of`" in the sense of `queries.aging` (allocations
 dated by then and not undone by then), in a fixed number of grouped queries:
 
-- `open_items`: the invoices and deposits issued by as_of with an open balance then, by
-  one GROUP BY invoice over its active allocations. The cached `balance`/`paid_on` only
-  narrow the candidates: an invoice settled today with its last allocation dated on or
-  before as_of was settled at as_of too (active allocations dated by as_of are active at
-  as_of), so it is skipped; every other balance is computed from the allocations.
+- `open_items`: the invoices and deposits issued by as_of with an open balance then. Only
+  the invoices that may be open then are read (`payments.queries.maybe_open_on`, through
+  the `(company, paid_on)` index and the undone allocations' partial index; decision
+  0005): every other one was paid in full by as_of. Each candidate's allocations active
+  at as_of are added up by a correlated subquery on the `(invoice, date)` index, so no
+  query joins every invoice with every allocation (a separate GROUP BY over the
+  candidates' allocations was no faster on SQLite and joined every allocation with every
+  invoice on PostgreSQL, where maybe_open_on tests the invoice's columns).
 - `paid_history`: the invoices paid in full at as_of (what `core.balances.payment_status`
   calls "paid": settled, not wholly by credit notes, no bad debt written off) whose paid_on
   then (their last active allocation) falls in the `HISTORY_DAYS` before it, at most
@@ -15,8 +18,9 @@ dated by then and not undone by then), in a fixed number of grouped queries:
   the same as the allocations: an invoice none of whose allocations active at as_of has
   been undone since has the same active allocations now as then, so when its cached
   status is paid with a paid_on by as_of it was paid then, on that day (ranked by a
-  ROW_NUMBER window, no join). The few invoices with a settlement undone since as_of are
-  rebuilt from their allocations by a GROUP BY.
+  ROW_NUMBER window, no join; a range on the `(company, paid_on)` index). The few
+  invoices with a settlement undone since as_of (a range on the undone allocations'
+  partial index) are rebuilt from their allocations by a GROUP BY.
 - `open_disputes`: the ids of the invoices with a dispute open at as_of (opened by then,
   not resolved by then).
 """
@@ -45,6 +49,7 @@ from solde.core.forecast import HISTORY_COUNT, OpenItem, PaidRecord, recent_hist
 from solde.core.money import ZERO, quantize
 from solde.invoicing.models import Invoice
 from solde.payments.models import Allocation
+from solde.payments.queries import maybe_open_on, settled_subquery
 from solde.reminders.models import Dispute
 
 HISTORY_DAYS = 365
@@ -100,30 +105,33 @@ def open_disputes(company: Company, as_of: date, customer_ids=None) -> set[int]:
 def open_items(company: Company, as_of: date, customer_ids=None) -> list[OpenInvoice]:
     """Invoices open at the end of as_of, every currency, sorted by id (2 queries)."""
     disputed = open_disputes(company, as_of, customer_ids)
+    # Only the invoices that may be open (maybe_open_on: read through the paid_on and the
+    # undone allocations' indexes), each with its own allocations added up through the
+    # (invoice, date) index: no join of every invoice with every allocation.
     rows = (
         _issued_by(company, as_of, customer_ids)
-        .exclude(balance=ZERO, paid_on__lte=as_of)
-        .values("pk", "customer_id", "currency", "due", "total")
-        .annotate(
-            settled=Coalesce(
-                Sum("allocations__amount", filter=_active(as_of)), Value(ZERO), output_field=_AMOUNT
-            )
-        )
-        .annotate(open=F("total") - F("settled"))
-        .filter(open__gt=ZERO)
-        .order_by("pk")
+        .filter(maybe_open_on(company, as_of))
+        .annotate(settled=settled_subquery(as_of))
+        .values_list("pk", "customer_id", "currency", "due", "total", "settled")
     )
-    return [
-        OpenInvoice(
-            id=r["pk"],
-            customer_id=r["customer_id"],
-            currency=r["currency"],
-            due_date=r["due"],
-            balance=quantize(r["open"], r["currency"]),
-            disputed=r["pk"] in disputed,
-        )
-        for r in rows
-    ]
+    found = []
+    # Sorted here: ORDER BY id makes PostgreSQL walk the primary key over every invoice.
+    # What is left is worked out in Decimal: SQLite subtracts its float sums (0.7 + 0.1 of
+    # 0.80 left 1e-16), which listed invoices settled then as open with 0.00.
+    for pk, customer_id, currency, due, total, settled in sorted(rows):
+        left = total - settled
+        if left > ZERO:
+            found.append(
+                OpenInvoice(
+                    id=pk,
+                    customer_id=customer_id,
+                    currency=currency,
+                    due_date=due,
+                    balance=quantize(left, currency),
+                    disputed=pk in disputed,
+                )
+            )
+    return found
 
 
 def _ranked(rows: QuerySet, count: int) -> QuerySet:
@@ -149,10 +157,12 @@ def paid_history(
     since = as_of - timedelta(days=HISTORY_DAYS)
     # Invoices whose settlements at as_of were undone since: the caches say nothing of
     # then, so their state then is rebuilt from the allocations.
+    # (In force at as_of and undone since is undone after as_of, dated by it: a range on
+    # the partial index of undone allocations, whatever the number of allocations.)
     changed = (
         Allocation.objects.for_company(company)
-        .active_on(as_of)
-        .filter(undone_on__isnull=False)
+        .filter(date__lte=as_of, undone_on__gt=as_of)
+        .order_by()
         .values("invoice_id")
     )
     # The others are paid today exactly as they were at as_of when the cache says paid

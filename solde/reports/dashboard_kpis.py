@@ -179,7 +179,7 @@ def risk_block(company: Company, as_of: date, refs: list[str]) -> dict:
         .filter(public_id__in=refs)
         .values_list("pk", "public_id")
     )
-    scores = customer_risk(company=company, as_of=as_of)
+    scores = customer_risk(company=company, as_of=as_of, customer_ids=list(customers))
     empty = core_risk.score(core_risk.Behaviour())
     badges = []
     for pk, ref in customers.items():

@@ -1,7 +1,8 @@
 """Customer risk scores at a date: `core.risk`'s points from what the database knows.
 
-Inputs per customer, as of the end of `as_of` (7 grouped queries whatever the number of
-customers or invoices):
+Inputs per customer, as of the end of `as_of` (7 queries whatever the number of
+customers or invoices, each reading an index range or only the invoices that may be
+open, never every invoice or allocation):
 - its recently paid invoices: `behaviour.paid_history` (the same as the forecast's);
 - disputes: open at as_of; and "recent", opened in the 365 days to as_of and resolved
   by then;
@@ -122,10 +123,15 @@ def _scores(company: Company, as_of: date, customer_ids=None) -> dict[int, core.
     return scores
 
 
-def customer_risk(company: Company, as_of: date) -> dict[int, core.RiskScore]:
+def customer_risk(
+    company: Company, as_of: date, customer_ids: list[int] | None = None
+) -> dict[int, core.RiskScore]:
     """{customer id: its risk score at the end of as_of}, for every customer with paid
-    invoices in the last year, overdue invoices, disputes or broken promises."""
-    return _scores(company, as_of)
+    invoices in the last year, overdue invoices, disputes or broken promises.
+
+    `customer_ids` restricts it to those customers (a few badges need not score them
+    all): each score reads only its customer's rows, so it is the same either way."""
+    return _scores(company, as_of, customer_ids)
 
 
 @dataclass(frozen=True, slots=True)

@@ -116,3 +116,10 @@ def test_a_high_risk_customer(company, ledger):
 def test_risk_runs_a_fixed_number_of_queries(company, ledger, django_assert_num_queries):
     with django_assert_num_queries(7):
         customer_risk(company=company, as_of=day("11-20"))
+
+
+def test_the_scores_of_some_customers_are_theirs_in_the_full_list(company, ledger):
+    every = customer_risk(company=company, as_of=day("11-20"))
+    alpha, gamma = ledger["ALPHA"].pk, ledger["GAMMA"].pk
+    some = customer_risk(company=company, as_of=day("11-20"), customer_ids=[alpha, gamma])
+    assert some == {alpha: every[alpha], gamma: every[gamma]}
