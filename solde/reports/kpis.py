@@ -141,8 +141,7 @@ def _paid(company: Company, as_of: date, start: date | None) -> QuerySet:
     index. `paid_on` is the date of the last allocation in force; docs.md says when that
     cache is exact."""
     paid = scans.invoices(company, as_of).filter(RECEIVABLE, status=Invoice.PAID)
-    paid = paid.filter(paid_on__lte=as_of, paid_on__gte=start or date.min)
-    return paid
+    return paid.filter(paid_on__lte=as_of, paid_on__gte=start or date.min)
 
 
 _PAID_SUMS = {

@@ -39,11 +39,6 @@ RECEIVABLE = ~Q(kind=Invoice.CREDIT_NOTE)  # invoices and deposits; credit notes
 Conditions = dict[str, Callable[[str], Q] | None]
 
 
-def active_on(day: date) -> Q:
-    """Allocations in force at the end of `day` (Allocation.objects.active_on)."""
-    return Q(date__lte=day) & (Q(undone_on__isnull=True) | Q(undone_on__gt=day))
-
-
 def due() -> Coalesce:
     """An invoice's due date, or its issue date when it has none (as queries.aging)."""
     return Coalesce("due_date", "issue_date")
@@ -56,13 +51,6 @@ def invoices(company: Company, as_of: date) -> QuerySet:
         Invoice.objects.for_company(company)
         .issued()
         .filter(currency=company.currency, issue_date__lte=as_of)
-    )
-
-
-def allocations(company: Company, as_of: date) -> QuerySet:
-    """Allocations dated by as_of in the company's currency: on its receivables."""
-    return Allocation.objects.for_company(company).filter(
-        date__lte=as_of, currency=company.currency
     )
 
 
@@ -96,7 +84,7 @@ def _open_allocations(company: Company, day: date) -> QuerySet:
     return (
         Allocation.objects.for_company(company)
         .filter(currency=company.currency)
-        .filter(active_on(day))
+        .active_on(day)
         .filter(maybe_open_on(company, day, through="invoice"))
     )
 
