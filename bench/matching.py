@@ -277,10 +277,12 @@ def main() -> None:
     print(f"matchable lines with the answer in the top 3: {share(f['top3'], f['matchable'])}")
     print("credit lines: " + ", ".join(
         f"{k} {f[k]:,}" for k in ("matched", "suggested", "unmatched", "ignored")))  # fmt: skip
-    # The file-reading processes are measured by bench/statement_reading.py: here their
-    # RSS would count the pages they share with this process between fork and exec.
+    # The other processes: the file reader (spawned) and the matching process (forked, so
+    # its RSS counts the pages it still shares with this one).
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"import and matching: {total:.1f} s in all; peak RSS {peak:,.0f} MB (set-up included)")
+    other = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"import and matching: {total:.1f} s in all; peak RSS {peak:,.0f} MB (set-up included), "
+          f"largest other process {other:,.0f} MB")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -11,13 +11,27 @@ signals: use them only for rows whose rules the caller checked (see payments.bat
 from __future__ import annotations
 
 import contextlib
+import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 
 from django.db import connection, models
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 MAX_ROWS_PER_STATEMENT = 2000
+
+
+def among(values: Iterable[int | str]) -> RawSQL:
+    """For `field__in=among(values)`, values all integers or all strings: they go as one
+    parameter (a JSON or array list)
+    instead of one parameter each, which Django compiles one by one (about 20 µs a value,
+    seconds over a bank run's hundreds of thousands of ids)."""
+    values = list(values)
+    if connection.vendor == "sqlite":
+        return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(values)])
+    kind = "text" if values and isinstance(values[0], str) else "bigint"
+    return RawSQL(f"SELECT unnest(%s::{kind}[])", [values])
 
 
 def _converter(field: models.Field):

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from solde.audit.models import AuditEvent
-from solde.bulk import insert_rows, update_rows
+from solde.bulk import among, insert_rows, update_rows
 from solde.core import clock
 from solde.payments.models import Payment
 
@@ -86,3 +86,19 @@ def test_a_bulk_session_puts_the_checkpoint_setting_back():
     with bulk_session():
         assert setting() == 0
     assert setting() == before
+
+
+def test_among_selects_the_rows_a_plain_in_list_selects(company, customer):
+    refs = ["a'b", "é;--", "%s", "plain", "x" * 150]
+    rows = [
+        {"company_id": company.pk, "customer_id": customer.pk, "date": date(2026, 11, 2),
+         "amount": Decimal("1"), "unallocated": Decimal("1"), "reference": ref}
+        for ref in refs
+    ]  # fmt: skip
+    ids = insert_rows(Payment, rows, returning=True)
+    payments = Payment.objects.filter(company=company)
+    for wanted in ([ids[1], ids[3], 10**12], [], ids):
+        chosen = payments.filter(pk__in=among(wanted)).values_list("pk", flat=True)
+        assert sorted(chosen) == sorted(i for i in wanted if i in ids)
+    by_ref = payments.filter(reference__in=among([refs[0], refs[1], refs[2], "absent"]))
+    assert sorted(by_ref.values_list("reference", flat=True)) == sorted(refs[:3])

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from solde.banking.models import BankLine, PayerRule, ReferenceHabit
-from solde.bulk import update_rows
+from solde.banking.pipeline import decided_chunks
+from solde.bulk import among, update_rows
 from solde.companies.models import Company
 from solde.core import clock
 from solde.core.matching import (
@@ -183,7 +184,7 @@ def _open_rows(company: Company, line_ids: Sequence[int] | None) -> list[dict]:
     rows = []
     ids = sorted(line_ids)
     for start in range(0, len(ids), CHUNK):
-        rows += lines.filter(pk__in=ids[start : start + CHUNK]).values(*LINE_FIELDS)
+        rows += lines.filter(pk__in=among(ids[start : start + CHUNK])).values(*LINE_FIELDS)
     return sorted(rows, key=lambda r: (r["booking_date"], r["pk"]))
 
 
@@ -196,11 +197,11 @@ def lines_match(
     if not rows:
         return outcome
     matcher = matcher_for(company)
-    decisions = matcher.match_all(credit_of(row) for row in rows)
-    for start in range(0, len(rows), CHUNK):
-        _apply_chunk(
-            company, rows[start : start + CHUNK], decisions[start : start + CHUNK], outcome, actor
-        )
+    credits = [credit_of(row) for row in rows]
+    for start, decisions in zip(
+        range(0, len(rows), CHUNK), decided_chunks(matcher, credits, CHUNK), strict=True
+    ):
+        _apply_chunk(company, rows[start : start + CHUNK], decisions, outcome, actor)
     return outcome
 
 
@@ -209,7 +210,7 @@ def _apply_chunk(company, rows, decisions: Sequence[Decision], outcome: MatchOut
         ids = [row["pk"] for row in rows]
         claimed = set(
             BankLine.objects.select_for_update()
-            .filter(pk__in=ids, status__in=BankLine.OPEN_STATUSES)
+            .filter(pk__in=among(ids), status__in=BankLine.OPEN_STATUSES)
             .order_by("pk")
             .values_list("pk", flat=True)
         )

@@ -15,7 +15,7 @@ from django.db import transaction
 
 from solde.audit.services import actor_parts, audit_record
 from solde.banking.models import BankAccount, BankLine, BankStatement
-from solde.bulk import bulk_session, insert_rows
+from solde.bulk import among, bulk_session, insert_rows
 from solde.companies.models import Company
 from solde.core import clock, identifiers
 from solde.core.errors import InputError, ValidationError
@@ -125,7 +125,7 @@ def _existing_keys(account: BankAccount, keys: list[str]) -> set[str]:
     for start in range(0, len(keys), LOOKUP_CHUNK):
         found.update(
             BankLine.objects.filter(
-                account=account, dedup_key__in=keys[start : start + LOOKUP_CHUNK]
+                account=account, dedup_key__in=among(keys[start : start + LOOKUP_CHUNK])
             ).values_list("dedup_key", flat=True)
         )
     return found

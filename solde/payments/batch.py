@@ -20,7 +20,7 @@ from django.db.models import Max
 
 from solde.audit.models import AuditEvent
 from solde.audit.services import actor_parts
-from solde.bulk import insert_rows, update_rows
+from solde.bulk import among, insert_rows, update_rows
 from solde.companies.models import Company
 from solde.core import clock
 from solde.core.money import ZERO
@@ -67,7 +67,7 @@ def _lock(company: Company, ids: Sequence[int]) -> tuple[dict[int, _Open], dict[
             Invoice.objects.for_company(company)
             .receivable()
             .select_for_update()
-            .filter(pk__in=ordered[start : start + LOCK_CHUNK])
+            .filter(pk__in=among(ordered[start : start + LOCK_CHUNK]))
             .order_by("pk")
             .values_list("pk", "customer_id", "currency", "issue_date", "total", "balance")
         )
@@ -204,7 +204,7 @@ def _refresh_invoices(facts, before, left, new_dates) -> None:
     for start in range(0, len(paid), LOCK_CHUNK):
         paid_on.update(
             Allocation.objects.active()
-            .filter(invoice_id__in=paid[start : start + LOCK_CHUNK])
+            .filter(invoice_id__in=among(paid[start : start + LOCK_CHUNK]))
             .values("invoice_id")
             .annotate(last=Max("date"))
             .values_list("invoice_id", "last")
