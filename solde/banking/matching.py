@@ -10,8 +10,9 @@ workers matching at once never record a payment twice.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import transaction
 
@@ -123,8 +124,14 @@ def knowledge(company: Company) -> Knowledge:
 
 
 def matcher_for(company: Company) -> Matcher:
-    return Matcher(
-        open_invoices(company),
+    return matcher_maker(company)()
+
+
+def matcher_maker(company: Company) -> Callable[[], Matcher]:
+    """What the engine is built from, read now; the building left to the caller's process."""
+    return partial(
+        Matcher,
+        list(open_invoices(company)),
         payers(company),
         knowledge(company),
         Settings(threshold=company.match_threshold, tolerance=company.write_off_tolerance),
@@ -196,11 +203,9 @@ def lines_match(
     outcome = MatchOutcome()
     if not rows:
         return outcome
-    matcher = matcher_for(company)
     credits = [credit_of(row) for row in rows]
-    for start, decisions in zip(
-        range(0, len(rows), CHUNK), decided_chunks(matcher, credits, CHUNK), strict=True
-    ):
+    chunks = decided_chunks(matcher_maker(company), credits, CHUNK)
+    for start, decisions in zip(range(0, len(rows), CHUNK), chunks, strict=True):
         _apply_chunk(company, rows[start : start + CHUNK], decisions, outcome, actor)
     return outcome
 

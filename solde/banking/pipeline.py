@@ -7,8 +7,9 @@ writes chunk k while the child decides chunk k + 1. The engine lowers its balanc
 applies each automatic decision, so chunks decided one after the other give exactly the
 decisions of one run over all the lines.
 
-Fork, not spawn: the child inherits the engine already built (200,000 invoices' indexes)
-instead of rebuilding it. It never touches the database connections it inherits, and
+Fork, not spawn: the child inherits the engine's inputs (200,000 open invoices) without
+their being copied through a pipe, and builds the engine's indexes itself: only it holds
+them. It never touches the database connections it inherits, and
 leaves by os._exit (multiprocessing's fork start), so they are neither used nor closed.
 """
 
@@ -17,24 +18,27 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from solde.core.matching import Credit, Decision, Matcher
 
 
 def decided_chunks(
-    matcher: Matcher, credits: Sequence[Credit], size: int
+    build: Callable[[], Matcher], credits: Sequence[Credit], size: int
 ) -> Iterator[list[Decision]]:
-    """The decisions for `credits`, `size` at a time, in order."""
+    """The decisions for `credits`, `size` at a time, in order, by the engine `build` makes
+    (in the matching process, which alone then holds its indexes)."""
     if len(credits) <= size or not _can_fork():
+        matcher = build()
         for start in range(0, len(credits), size):
             yield matcher.match_all(credits[start : start + size])
         return
     context = multiprocessing.get_context("fork")
     receiving, sending = context.Pipe(duplex=False)
-    child = context.Process(target=_decide, args=(matcher, credits, size, sending), daemon=True)
+    child = context.Process(target=_decide, args=(build, credits, size, sending), daemon=True)
     child.start()
     sending.close()
+    del build  # the child has its own copy of the engine's inputs
     try:
         for _ in range(0, len(credits), size):
             try:
@@ -57,11 +61,12 @@ def _can_fork() -> bool:
     return (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
-def _decide(matcher: Matcher, credits: Sequence[Credit], size: int, sending) -> None:
+def _decide(build: Callable[[], Matcher], credits, size: int, sending) -> None:
     # What the child inherited stays out of its garbage collector: traversing it would
     # copy every page the parent shares with it.
     gc.freeze()
     try:
+        matcher = build()
         for start in range(0, len(credits), size):
             sending.send((False, matcher.match_all(credits[start : start + size])))
     except (BrokenPipeError, EOFError):

@@ -36,7 +36,7 @@ TEXTS = [f"FA-2026-{n:05d}" for n in (1, 2, 3, 1, 4, 2, 5)] + ["", "VIREMENT", "
 @pytest.mark.parametrize("size", [1, 3, 4, len(TEXTS)])
 def test_chunks_decided_in_another_process_equal_one_run(size):
     expected = matcher().match_all(credits(TEXTS))
-    chunks = list(decided_chunks(matcher(), credits(TEXTS), size))
+    chunks = list(decided_chunks(matcher, credits(TEXTS), size))
     assert [len(c) for c in chunks] == [
         min(size, len(TEXTS) - start) for start in range(0, len(TEXTS), size)
     ]
@@ -48,7 +48,7 @@ def test_chunks_decided_in_another_process_equal_one_run(size):
 def test_a_failure_in_the_matching_process_reaches_the_caller():
     lines = credits(TEXTS)
     lines[5] = Credit("bad", D("-1.00"), "EUR", date(2026, 5, 4))
-    chunks = decided_chunks(matcher(), lines, 2)
+    chunks = decided_chunks(matcher, lines, 2)
     assert len(next(chunks)) == 2  # the chunks before it arrive
     next(chunks)
     with pytest.raises(RuntimeError, match="ValueError: Line bad: only credits"):
@@ -58,7 +58,7 @@ def test_a_failure_in_the_matching_process_reaches_the_caller():
 def test_a_caller_stopping_early_leaves_no_process_behind():
     import multiprocessing
 
-    chunks = decided_chunks(matcher(), credits(TEXTS), 1)
+    chunks = decided_chunks(matcher, credits(TEXTS), 1)
     next(chunks)
     chunks.close()
     assert multiprocessing.active_children() == []
