@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Case, CharField, QuerySet, Sum, Value, When
+from django.db import connection
+from django.db.models import Case, CharField, F, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from solde.companies.models import Company
@@ -32,7 +33,7 @@ from solde.core.money import ZERO, quantize
 from solde.customers.models import Customer
 from solde.invoicing.models import Invoice
 from solde.payments.models import Allocation
-from solde.payments.queries import customer_credits, maybe_open_on
+from solde.payments.queries import customer_credits, maybe_open_on, settled_subquery
 
 BY_CUSTOMER, BY_SEGMENT = "customer", "segment"
 
@@ -100,7 +101,8 @@ def _grouped(rows: QuerySet, key: str | None, currency: str, amount: str) -> lis
 
 
 def _sums(company: Company, as_of: date, boundaries, labels, by) -> dict:
-    """{(currency, group): {bucket: Σ open balance}} from two GROUP BY queries."""
+    """{(currency, group): {bucket: Σ open balance}} from one GROUP BY query (PostgreSQL)
+    or two (SQLite)."""
     invoices = (
         Invoice.objects.for_company(company)
         .receivable()
@@ -109,6 +111,15 @@ def _sums(company: Company, as_of: date, boundaries, labels, by) -> dict:
         .alias(due=Coalesce("due_date", "issue_date"))
         .annotate(bucket=_bucket(as_of, boundaries, labels))
     )
+    sums: dict = defaultdict(lambda: dict.fromkeys(labels, ZERO))
+    key = _group_key(by)
+    if connection.vendor == "postgresql":
+        # Each invoice that may be open less its allocations then, through the (invoice,
+        # date) index: PostgreSQL joins the tables by hashing every row of both.
+        left = invoices.alias(left=F("total") - settled_subquery(as_of))
+        for row in _grouped(left, key, "currency", "left"):
+            sums[(row["currency"], row.get(key))][row["bucket"]] += row["s"] or ZERO
+        return sums
     allocations = (
         Allocation.objects.for_company(company)
         .active_on(as_of)
@@ -118,8 +129,6 @@ def _sums(company: Company, as_of: date, boundaries, labels, by) -> dict:
         .alias(due=Coalesce("invoice__due_date", "invoice__issue_date"))
         .annotate(bucket=_bucket(as_of, boundaries, labels))
     )
-    sums: dict = defaultdict(lambda: dict.fromkeys(labels, ZERO))
-    key = _group_key(by)
     for row in _grouped(invoices, key, "currency", "total"):
         sums[(row["currency"], row.get(key))][row["bucket"]] += row["s"] or ZERO
     for row in _grouped(allocations, key, "invoice__currency", "amount"):

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from solde.core import clock
 from solde.core.errors import ValidationError
@@ -184,11 +185,12 @@ def test_a_full_credit_note_leaves_only_what_it_did_not_apply_as_credit(company,
 def test_the_database_aggregates_in_a_fixed_number_of_queries(
     company, ledger, django_assert_num_queries
 ):
-    # 2 GROUP BY for the buckets, 5 for the credit (customer_balances), 1 for the names:
-    # as many for a million invoices as for these eight.
-    with django_assert_num_queries(8) as context:
+    # GROUP BY for the buckets (1 on PostgreSQL, 2 on SQLite), 5 for the credit
+    # (customer_balances), 1 for the names: as many for a million invoices as for these.
+    buckets = 1 if connection.vendor == "postgresql" else 2
+    with django_assert_num_queries(buckets + 6) as context:
         aging(company=company, as_of=date(2026, 11, 20))
     bucket_sql = context.captured_queries[0]["sql"]
     assert "CASE WHEN" in bucket_sql and "GROUP BY" in bucket_sql
-    with django_assert_num_queries(7):  # totals only: no names to read
+    with django_assert_num_queries(buckets + 5):  # totals only: no names to read
         aging(company=company, as_of=date(2026, 11, 20), by=None)

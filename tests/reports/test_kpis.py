@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from solde.core.errors import ValidationError
 from solde.reports.kpis import CustomerStats, Summary, customer_stats, kpis, summary
@@ -175,9 +176,10 @@ def test_customer_stats(company, ledger):
 
 
 def test_figures_take_a_fixed_number_of_queries(company, ledger, django_assert_num_queries):
-    with django_assert_num_queries(7):  # 2 for the balances, 5 for the credit
+    balance = 1 if connection.vendor == "postgresql" else 2  # queries for balances at a day
+    with django_assert_num_queries(balance + 5):  # and 5 for the credit
         summary(company, day("11-20"))
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(2 * balance + 8):  # balances at the date and window eve
         kpis(company, day("11-20"))
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(balance + 1):
         customer_stats(company, day("11-20"))
