@@ -229,10 +229,10 @@ def kpis(company: Company, as_of: date, days: int = DSO_DAYS) -> Kpis:
     scans.check_positive(days, "days")
     cur = company.currency
     start, _ = formulas.dso_window(as_of, days)
-    open_ = scans.balances(
-        company, as_of, {**_position(company, as_of), "sound": _sound(company, as_of)}
-    )
-    opening = scans.balances(company, start - timedelta(days=1), {"opening": None})["opening"]
+    eve = start - timedelta(days=1)
+    position = {**_position(company, as_of), "sound": _sound(company, as_of)}
+    at = scans.balances_on(company, {as_of: position, eve: {"opening": None}})
+    open_, opening = at[as_of], at[eve]["opening"]
     window = scans.invoices(company, as_of).filter(issue_date__gte=start)
     invoiced = quantize(window.aggregate(s=Sum(scans.signed_total()))["s"] or ZERO, cur)
     paid = _paid(company, as_of, start).aggregate(**_PAID_SUMS)

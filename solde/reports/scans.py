@@ -22,7 +22,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Case, F, Q, QuerySet, Sum, When
+from django.db.models import Case, DecimalField, F, Q, QuerySet, Sum, When
 from django.db.models.functions import Coalesce
 
 from solde.companies.models import Company
@@ -142,6 +142,29 @@ def balance_rows(
 def balances(company: Company, day: date, conditions: Conditions) -> dict[str, Decimal]:
     """Σ open balances at the end of `day` per condition, for the whole company."""
     return balance_rows(company, day, conditions)[None]
+
+
+def balances_on(company: Company, wanted: dict[date, Conditions]) -> dict[date, dict]:
+    """`balances` at several days: on PostgreSQL one query over the invoices that may be
+    open at the earliest day (they include those of the later days), each invoice's balance
+    at a day computed only where it may be open then."""
+    if connection.vendor != "postgresql" or len(wanted) < 2:
+        return {day: balances(company, day, conditions) for day, conditions in wanted.items()}
+    days = sorted(wanted)
+    rows = invoices(company, days[-1]).filter(RECEIVABLE).filter(maybe_open_on(company, days[0]))
+    sums = {}
+    for n, day in enumerate(days):
+        open_then = Q(issue_date__lte=day) & maybe_open_on(company, day)
+        left = When(open_then, then=F("total") - settled_subquery(day))
+        rows = rows.annotate(**{f"left{n}": Case(left, default=None, output_field=DecimalField())})
+        for name, cond in wanted[day].items():
+            sums[f"d{n}_{name}"] = Sum(f"left{n}", filter=cond("") if cond else Q())
+    found = rows.aggregate(**sums)
+    cur = company.currency
+    return {
+        day: {name: quantize(found[f"d{n}_{name}"] or ZERO, cur) for name in wanted[day]}
+        for n, day in enumerate(days)
+    }
 
 
 def signed_total() -> Case:
