@@ -24,9 +24,8 @@ MAX_ROWS_PER_STATEMENT = 2000
 
 def among(values: Iterable[int | str]) -> RawSQL:
     """For `field__in=among(values)`, values all integers or all strings: they go as one
-    parameter (a JSON or array list)
-    instead of one parameter each, which Django compiles one by one (about 20 µs a value,
-    seconds over a bank run's hundreds of thousands of ids)."""
+    parameter (a JSON or array list) instead of one parameter each, which Django compiles
+    one by one (about 20 µs a value, seconds over a bank run's hundreds of thousands)."""
     values = list(values)
     if connection.vendor == "sqlite":
         return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(values)])

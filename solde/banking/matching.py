@@ -123,10 +123,6 @@ def knowledge(company: Company) -> Knowledge:
     return Knowledge(not_customers=frozenset(never.values_list("value", flat=True)))
 
 
-def matcher_for(company: Company) -> Matcher:
-    return matcher_maker(company)()
-
-
 def matcher_maker(company: Company) -> Callable[[], Matcher]:
     """What the engine is built from, read now; the building left to the caller's process."""
     return partial(

@@ -9,8 +9,8 @@ decisions of one run over all the lines.
 
 Fork, not spawn: the child inherits the engine's inputs (200,000 open invoices) without
 their being copied through a pipe, and builds the engine's indexes itself: only it holds
-them. It never touches the database connections it inherits, and
-leaves by os._exit (multiprocessing's fork start), so they are neither used nor closed.
+them. It never touches the database connections it inherits, and leaves by os._exit
+(multiprocessing's fork start), so they are neither used nor closed.
 """
 
 from __future__ import annotations

@@ -14,7 +14,8 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Coalesce
 
 from solde.companies.models import Company
@@ -41,6 +42,12 @@ def settled_subquery(day: date) -> Coalesce:
         .values("s")
     )
     return Coalesce(Subquery(sums, output_field=_AMOUNT), Value(ZERO), output_field=_AMOUNT)
+
+
+def balance_on(day: date) -> CombinedExpression:
+    """An invoice's balance at the end of `day`, for annotations: its total less its
+    allocations active then (read through the `(invoice, date)` index)."""
+    return F("total") - settled_subquery(day)
 
 
 def maybe_open_on(company: Company, day: date, through: str = "") -> Q:

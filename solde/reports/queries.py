@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Case, CharField, F, QuerySet, Sum, Value, When
+from django.db.models import Case, CharField, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from solde.companies.models import Company
@@ -33,7 +33,7 @@ from solde.core.money import ZERO, quantize
 from solde.customers.models import Customer
 from solde.invoicing.models import Invoice
 from solde.payments.models import Allocation
-from solde.payments.queries import customer_credits, maybe_open_on, settled_subquery
+from solde.payments.queries import balance_on, customer_credits, maybe_open_on
 
 BY_CUSTOMER, BY_SEGMENT = "customer", "segment"
 
@@ -116,7 +116,7 @@ def _sums(company: Company, as_of: date, boundaries, labels, by) -> dict:
     if connection.vendor == "postgresql":
         # Each invoice that may be open less its allocations then, through the (invoice,
         # date) index: PostgreSQL joins the tables by hashing every row of both.
-        left = invoices.alias(left=F("total") - settled_subquery(as_of))
+        left = invoices.alias(left=balance_on(as_of))
         for row in _grouped(left, key, "currency", "left"):
             sums[(row["currency"], row.get(key))][row["bucket"]] += row["s"] or ZERO
         return sums

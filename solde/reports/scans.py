@@ -30,7 +30,7 @@ from solde.core.errors import ValidationError
 from solde.core.money import ZERO, quantize
 from solde.invoicing.models import Invoice
 from solde.payments.models import Allocation
-from solde.payments.queries import maybe_open_on, settled_subquery
+from solde.payments.queries import balance_on, maybe_open_on
 from solde.reminders.models import Dispute
 
 RECEIVABLE = ~Q(kind=Invoice.CREDIT_NOTE)  # invoices and deposits; credit notes are credit
@@ -108,7 +108,7 @@ def balance_rows(
     if connection.vendor == "postgresql":
         # Each invoice that may be open less its allocations then, through the (invoice,
         # date) index: PostgreSQL joins the tables by hashing every row of both.
-        left = _open_invoices(company, day).annotate(left=F("total") - settled_subquery(day))
+        left = _open_invoices(company, day).annotate(left=balance_on(day))
         sums = {
             name: Sum("left", filter=cond("") if cond else Q()) for name, cond in conditions.items()
         }
@@ -155,7 +155,7 @@ def balances_on(company: Company, wanted: dict[date, Conditions]) -> dict[date, 
     sums = {}
     for n, day in enumerate(days):
         open_then = Q(issue_date__lte=day) & maybe_open_on(company, day)
-        left = When(open_then, then=F("total") - settled_subquery(day))
+        left = When(open_then, then=balance_on(day))
         rows = rows.annotate(**{f"left{n}": Case(left, default=None, output_field=DecimalField())})
         for name, cond in wanted[day].items():
             sums[f"d{n}_{name}"] = Sum(f"left{n}", filter=cond("") if cond else Q())
